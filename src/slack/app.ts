@@ -1,0 +1,34 @@
+import { App, LogLevel, type Logger } from '@slack/bolt';
+import type { AppConfig } from '../config/config.js';
+import { INCIDENT_MODAL_CALLBACK_ID } from './blocks/incident-modal.js';
+import { openIncidentModal } from './listeners/commands/open-incident-modal.js';
+import { submitIncident, type StartIncident } from './listeners/views/submit-incident.js';
+
+/**
+ * The Slack side: a Bolt app whose listeners stay thin (ack, then hand off). HTTP
+ * mode serves `POST /slack/events` for the slash command and interactivity, with
+ * Bolt verifying every request's signature; `SLACK_APP_TOKEN` switches to Socket Mode.
+ */
+export async function createSlackApp(config: AppConfig, startIncident: StartIncident, logger: Logger): Promise<App> {
+  const clientOptions = { slackApiUrl: config.slack.apiUrl };
+  const app = new App({
+    token: config.slack.botToken,
+    logger,
+    logLevel: logger.getLevel() as LogLevel,
+    clientOptions,
+    // Initialize explicitly so that a rejected token is a clear startup error.
+    deferInitialization: true,
+    ...(config.slack.appToken
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
+      : { signingSecret: config.slack.signingSecret! }),
+  });
+
+  app.command('/incident', openIncidentModal);
+  app.view(INCIDENT_MODAL_CALLBACK_ID, submitIncident(startIncident));
+  app.error(async (error) => {
+    logger.error(`unhandled error in a Slack listener: ${error.message}`);
+  });
+
+  await app.init();
+  return app;
+}

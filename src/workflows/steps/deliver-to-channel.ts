@@ -1,0 +1,35 @@
+import { FatalError, getStepMetadata } from 'workflow';
+import { getChannel } from '../../channels/registry.js';
+import { resolveChannelSettings } from '../../channels/settings.js';
+import type { Incident } from '../../incident/incident.js';
+import type { ChannelOutcome } from '../../slack/blocks/outcome.js';
+import { toStepError } from './step-errors.js';
+
+/** Attempts per delivery: 8 tries over about two minutes (1, 2, 4, … 60 s apart). */
+export const DELIVERY_MAX_ATTEMPTS = 8;
+
+/**
+ * Delivers one incident to one channel. Each channel is its own step: retried on its
+ * own, isolated from the others. The step id is the provider's idempotency key.
+ */
+export async function deliverToChannel(channelName: string, incident: Incident): Promise<ChannelOutcome> {
+  'use step';
+  const { stepId, attempt } = getStepMetadata();
+  const channel = getChannel(channelName);
+  if (!channel) throw new FatalError(`there is no channel named "${channelName}" (check the routing rules)`);
+  const resolved = resolveChannelSettings(channel, process.env);
+  if (resolved.state === 'not-configured') {
+    throw new FatalError(`not configured: set ${resolved.missing.join(', ')} to enable it`);
+  }
+  if (resolved.state === 'invalid') {
+    throw new FatalError(`misconfigured: ${resolved.problems.map((p) => p.variable).join(', ')} (see the startup log)`);
+  }
+  const secrets = channel.secretEnv.map((name) => process.env[name]);
+  try {
+    const receipt = await channel.deliver(resolved.settings, incident, { idempotencyKey: stepId, attempt });
+    return { channel: channelName, status: 'delivered', attempt, ...receipt };
+  } catch (error) {
+    throw toStepError(error, { attempt, maxAttempts: DELIVERY_MAX_ATTEMPTS, secrets });
+  }
+}
+deliverToChannel.maxRetries = DELIVERY_MAX_ATTEMPTS - 1;

@@ -1,0 +1,99 @@
+import { FatalError, getStepMetadata } from 'workflow';
+import type { Incident } from '../../incident/incident.js';
+import { rootMessage } from '../../slack/blocks/root-message.js';
+import type { ChannelStatus } from '../../slack/blocks/outcome.js';
+import { mentionChannel } from '../../slack/mrkdwn.js';
+import { slackFailure, slackPlatformError, stepSlackClient } from '../../slack/web-client.js';
+import { toStepError } from './step-errors.js';
+
+/**
+ * The incident's Slack thread. Every post and update is a durable step: a 429 or a
+ * Slack outage delays an update, it never loses it.
+ */
+
+/** Where the incident's thread lives. */
+export interface Thread {
+  channel: string;
+  ts: string;
+  /** Shown under the root message, e.g. why the thread lives in a DM. */
+  note?: string;
+}
+
+/** Slack calls get more attempts than deliveries: rate limits can last a while. */
+const SLACK_MAX_ATTEMPTS = 10;
+
+/** Errors that mean "the bot cannot post in the reporter's channel". */
+const CANNOT_POST_THERE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+function slack() {
+  const token = process.env.SLACK_BOT_TOKEN;
+  if (!token) throw new FatalError('SLACK_BOT_TOKEN is not set');
+  return stepSlackClient(token, process.env.SLACK_API_URL || 'https://slack.com/api/');
+}
+
+function asStepError(error: unknown): Error {
+  if (error instanceof FatalError) return error;
+  return toStepError(slackFailure(error), {
+    attempt: getStepMetadata().attempt,
+    maxAttempts: SLACK_MAX_ATTEMPTS,
+    secrets: [process.env.SLACK_BOT_TOKEN],
+  });
+}
+
+/**
+ * Posts the root message where `/incident` was typed. If the bot cannot post there,
+ * the root message goes to the reporter's DM with the bot instead, saying why and how
+ * to fix it; the thread continues there, and delivery goes on either way.
+ */
+export async function postRootMessage(incident: Incident, channels: string[]): Promise<Thread> {
+  'use step';
+  const statuses = channels.map((channel) => ({ channel, status: 'pending' as ChannelStatus }));
+  const message = rootMessage(incident, statuses);
+  try {
+    const result = await slack().chat.postMessage({ channel: incident.channelId, ...message, unfurl_links: false });
+    return { channel: result.channel ?? incident.channelId, ts: result.ts! };
+  } catch (error) {
+    const code = slackPlatformError(error);
+    if (!code || !CANNOT_POST_THERE.has(code)) throw asStepError(error);
+    const note =
+      `:warning: I could not post this incident in ${mentionChannel(incident.channelId)} (${code}), so its thread lives here. ` +
+      'To get incidents in that channel, add me to it (type `/invite @Incident Router` there). Delivery to the routed channels goes on regardless.';
+    try {
+      const dm = await slack().chat.postMessage({
+        channel: incident.reporterId,
+        ...rootMessage(incident, statuses, note),
+        unfurl_links: false,
+      });
+      return { channel: dm.channel ?? incident.reporterId, ts: dm.ts!, note };
+    } catch (dmError) {
+      throw asStepError(dmError);
+    }
+  }
+}
+postRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
+
+/** Posts one reply in the incident's thread. */
+export async function postThreadReply(thread: Thread, text: string): Promise<void> {
+  'use step';
+  try {
+    await slack().chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+  } catch (error) {
+    throw asStepError(error);
+  }
+}
+postThreadReply.maxRetries = SLACK_MAX_ATTEMPTS - 1;
+
+/** Rewrites the root message with the current delivery status of every channel. */
+export async function updateRootMessage(
+  thread: Thread,
+  incident: Incident,
+  statuses: Array<{ channel: string; status: ChannelStatus }>,
+): Promise<void> {
+  'use step';
+  try {
+    await slack().chat.update({ channel: thread.channel, ts: thread.ts, ...rootMessage(incident, statuses, thread.note) });
+  } catch (error) {
+    throw asStepError(error);
+  }
+}
+updateRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
