@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Builds requests exactly as Slack sends them: form-encoded bodies signed with the
+ * signing secret (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
+ */
+export function signature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignedPostOptions {
+  secret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Overrides the computed signature (to test a bad one). */
+  signature?: string;
+}
+
+export async function signedPost(url: string, body: string, options: SignedPostOptions): Promise<Response> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? signature(options.secret, timestamp, body),
+    },
+    body,
+  });
+}
+
+export function slashCommandBody(fields: { text: string; channelId?: string; userId?: string; triggerId?: string }): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0000001',
+    team_domain: 'example',
+    channel_id: fields.channelId ?? 'C0INCIDENT',
+    channel_name: 'incidents',
+    user_id: fields.userId ?? 'U0REPORTER',
+    user_name: 'jane',
+    command: '/incident',
+    text: fields.text,
+    api_app_id: 'A0000001',
+    response_url: 'https://hooks.slack.invalid/commands/T0000001/1/abc',
+    trigger_id: fields.triggerId ?? '1234567890.123.abcdef',
+  }).toString();
+}
+
+/** A `view_submission` payload for the incident modal with the given field values. */
+export function viewSubmissionBody(fields: {
+  severity?: string;
+  message?: string;
+  channelId?: string;
+  userId?: string;
+  privateMetadata?: string;
+}): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0000001', domain: 'example' },
+    user: { id: fields.userId ?? 'U0REPORTER', username: 'jane', name: 'jane', team_id: 'T0000001' },
+    api_app_id: 'A0000001',
+    token: 'deprecated-verification-token',
+    trigger_id: '1234567890.123.ghijkl',
+    view: {
+      id: 'V0000001',
+      team_id: 'T0000001',
+      type: 'modal',
+      callback_id: 'incident_report',
+      private_metadata: fields.privateMetadata ?? JSON.stringify({ channelId: fields.channelId ?? 'C0INCIDENT' }),
+      hash: '156772938.1827394',
+      state: {
+        values: {
+          severity: {
+            severity_select: {
+              type: 'static_select',
+              selected_option: fields.severity ? { text: { type: 'plain_text', text: fields.severity }, value: fields.severity } : null,
+            },
+          },
+          message: { message_input: { type: 'plain_text_input', value: fields.message ?? null } },
+        },
+      },
+    },
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
