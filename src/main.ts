@@ -12,6 +12,11 @@ dotenv.config({ quiet: true });
 const logger = new ConsoleLogger();
 logger.setName('incident-router');
 
+// A stray rejection must not take down every in-flight incident with it: log it loudly.
+process.on('unhandledRejection', (reason) => {
+  logger.error(`unhandled rejection (a bug; please report it): ${(reason as Error)?.stack ?? String(reason)}`);
+});
+
 async function main(): Promise<void> {
   const config = loadConfig();
   logger.setLevel(config.logLevel as LogLevel);

@@ -29,48 +29,42 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   const matched = routeIncident(input.rules, incident.severity, input.configured);
   const statuses = matched.map((channel) => ({ channel, status: 'pending' as ChannelStatus }));
 
-  // Deliveries start first: the Slack thread is reporting and must never hold them up.
-  const deliveries = matched.map((channel) => deliverToChannel(channel, incident));
-
-  let thread: Thread | undefined;
-  try {
-    thread = await postRootMessage(incident, matched);
-  } catch {
-    // Neither the channel nor the reporter's DM took the message (the step has logged
-    // why). The alert still goes out; only the Slack thread is missing.
-  }
+  // The root message and the deliveries start together: the Slack thread is reporting
+  // and must never hold a delivery up. If neither the channel nor the reporter's DM
+  // takes the root message, the alert still goes out; only the thread is missing.
+  const threadReady: Promise<Thread | undefined> = postRootMessage(incident, matched).catch(() => undefined);
 
   // Thread updates run one after another, in the order results land, so the root
   // message never goes back to an older state. A failed update does not stop the rest.
-  let threadUpdates: Promise<unknown> = thread
-    ? postThreadReply(thread, routingReply(incident.id, matched)).catch(ignore)
-    : Promise.resolve();
-  const report = (outcome: ChannelOutcome, index: number) => {
+  let threadUpdates: Promise<unknown> = threadReady.then((thread) =>
+    thread ? postThreadReply(thread, routingReply(incident.id, matched)).catch(ignore) : undefined,
+  );
+  const report = (outcome: ChannelOutcome, index: number): void => {
     statuses[index]!.status = outcome.status;
-    if (!thread) return;
     const snapshot = statuses.map((s) => ({ ...s }));
-    const where = thread;
-    threadUpdates = threadUpdates
-      .then(() => postThreadReply(where, outcomeReply(outcome)))
-      .catch(ignore)
-      .then(() => updateRootMessage(where, incident, snapshot))
-      .catch(ignore);
+    threadUpdates = threadUpdates.then(async () => {
+      const thread = await threadReady;
+      if (!thread) return;
+      await postThreadReply(thread, outcomeReply(outcome)).catch(ignore);
+      await updateRootMessage(thread, incident, snapshot).catch(ignore);
+    });
   };
 
-  const outcomes = await Promise.all(
-    deliveries.map((delivery, index) =>
-      delivery.then(
-        (outcome) => {
-          report(outcome, index);
-          return outcome;
-        },
-        (error: unknown) => {
-          const outcome: ChannelOutcome = { channel: matched[index]!, status: 'failed', reason: failureReason(error) };
-          report(outcome, index);
-          return outcome;
-        },
-      ),
-    ),
+  // One step per channel, all started at once. Each reports its result as it lands;
+  // the handlers are attached the moment a delivery starts, so a fast failure is never
+  // an unhandled rejection while something else is awaited.
+  const failed = (channel: string, error: unknown): ChannelOutcome => ({ channel, status: 'failed', reason: failureReason(error) });
+  const deliveries = matched.map((channel) => deliverToChannel(channel, incident));
+  deliveries.forEach((delivery, index) => {
+    delivery.then(
+      (outcome) => report(outcome, index),
+      (error: unknown) => report(failed(matched[index]!, error), index),
+    );
+  });
+  // Isolation: one channel's failure neither stops nor delays the others.
+  const settled = await Promise.allSettled(deliveries);
+  const outcomes = settled.map((result, index) =>
+    result.status === 'fulfilled' ? result.value : failed(matched[index]!, result.reason),
   );
   await threadUpdates;
 
@@ -81,6 +75,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
     delivered: outcomes.filter((o) => o.status === 'delivered').map((o) => o.channel),
     failed: outcomes.flatMap((o) => (o.status === 'failed' ? [{ channel: o.channel, reason: o.reason }] : [])),
   };
+  const thread = await threadReady;
   if (thread) {
     await postThreadReply(thread, summaryReply(summary, getWorkflowMetadata().workflowRunId)).catch(ignore);
   }
@@ -91,7 +86,9 @@ function ignore(): void {}
 
 /** The reason a step gave, without the engine's "Step … failed after N retries:" prefix. */
 function failureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // Errors cross a sandbox boundary here: read `message` rather than trust instanceof.
+  const raw = (error as { message?: unknown } | undefined)?.message;
+  const message = typeof raw === 'string' ? raw : String(error);
   const wrapped = /^Step ".*?" failed after (\d+) retries: ([\s\S]*)$/.exec(message);
   return wrapped ? `gave up after ${Number(wrapped[1]) + 1} attempts: ${wrapped[2]}` : message;
 }
