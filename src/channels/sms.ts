@@ -22,11 +22,15 @@ class BaseUrlRequestClient extends twilio.RequestClient {
     this.#base = new URL(baseUrl);
   }
 
-  override request<TData>(opts: RequestOptions<TData>) {
+  override async request<TData>(opts: RequestOptions<TData>) {
     const target = new URL(opts.uri);
     const basePath = this.#base.pathname.replace(/\/$/, '');
     const rewritten = `${this.#base.origin}${basePath}${target.pathname}${target.search}`;
-    return super.request<TData>({ ...opts, uri: rewritten });
+    const response = await super.request<TData>({ ...opts, uri: rewritten });
+    // Classified here, where the headers still are: the SDK's RestException drops
+    // them, and with them a 429's Retry-After.
+    if (response.statusCode >= 400) throw twilioHttpFailure(response.statusCode, response.body, response.headers);
+    return response;
   }
 }
 
@@ -91,14 +95,20 @@ export const smsChannel = defineChannel({
   },
 });
 
-function twilioFailure(error: unknown): DeliveryError {
-  if (error instanceof twilio.RestException || (typeof (error as { status?: unknown }).status === 'number')) {
-    const { status, code, message } = error as { status: number; code?: number; message?: string };
-    const detail = [code ? `error ${code}` : '', message ?? ''].filter(Boolean).join(' ');
-    const failure = httpFailure('Twilio', status, detail || undefined);
-    // 20429 is Twilio's own "too many requests" code, whatever the HTTP status says.
-    if (code === 20429 && failure.kind !== 'retry') return new DeliveryError('retry', failure.message, { cause: error });
-    return failure;
+function twilioHttpFailure(status: number, rawBody: unknown, headers: Record<string, string> | undefined): DeliveryError {
+  let body: { code?: number; message?: string } = {};
+  try {
+    body = (typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody) ?? {};
+  } catch {
+    // not JSON: no detail
   }
-  return networkFailure('Twilio', error);
+  const detail = [body.code ? `error ${body.code}` : '', body.message ?? ''].filter(Boolean).join(' ');
+  const failure = httpFailure('Twilio', status, detail || undefined, headers?.['retry-after']);
+  // 20429 is Twilio's own "too many requests" code, whatever the HTTP status says.
+  if (body.code === 20429 && failure.kind !== 'retry') return new DeliveryError('retry', failure.message);
+  return failure;
+}
+
+function twilioFailure(error: unknown): DeliveryError {
+  return error instanceof DeliveryError ? error : networkFailure('Twilio', error);
 }

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { MESSAGE_MAX_LENGTH, type Incident } from '../../src/incident/incident.js';
+import { incidentModal, parseIncidentSubmission } from '../../src/slack/blocks/incident-modal.js';
+import { rootMessage, statusSummary } from '../../src/slack/blocks/root-message.js';
+import { outcomeReply, routingReply, summaryReply } from '../../src/slack/blocks/thread-replies.js';
+
+const incident = (message: string): Incident => ({
+  id: 'INC-7K3F9Q2M',
+  severity: 'critical',
+  message,
+  reporterId: 'U0REPORTER',
+  reporterName: 'jane',
+  channelId: 'C0INCIDENT',
+  reportedAt: '2026-12-03T10:00:00.000Z',
+});
+
+/** Slack's limits for what we build. */
+function expectWithinSlackLimits(blocks: any[], text: string) {
+  expect(blocks.length).toBeLessThanOrEqual(50);
+  expect(text.length).toBeLessThanOrEqual(4000);
+  for (const block of blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(150);
+    if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    if (block.type === 'context') expect(block.elements.length).toBeLessThanOrEqual(10);
+  }
+}
+
+describe('root message', () => {
+  it('shows badge, id, message, reporter, routed channels and the live summary', () => {
+    const message = rootMessage(incident('db latency is spiking'), [
+      { channel: 'slack', status: 'delivered' },
+      { channel: 'email', status: 'delivered' },
+      { channel: 'sms', status: 'pending' },
+      { channel: 'pagerduty', status: 'failed' },
+    ]);
+    expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '🔴 CRITICAL · INC-7K3F9Q2M' } });
+    expect(JSON.stringify(message.blocks)).toContain('Reported by <@U0REPORTER> · Routing to: slack, email, sms, pagerduty');
+    expect(JSON.stringify(message.blocks)).toContain('✅ slack  ✅ email  ⏳ sms  ❌ pagerduty — 2/4 delivered');
+    expect(message.text).toBe('CRITICAL incident INC-7K3F9Q2M: db latency is spiking');
+  });
+
+  it('stays inside Slack limits for the longest message, even when escaping grows it', () => {
+    for (const body of ['x'.repeat(MESSAGE_MAX_LENGTH), '<'.repeat(MESSAGE_MAX_LENGTH), '&'.repeat(MESSAGE_MAX_LENGTH)]) {
+      const message = rootMessage(incident(body), [{ channel: 'slack', status: 'pending' }], 'note');
+      expectWithinSlackLimits(message.blocks, message.text);
+    }
+  });
+
+  it('says so when nothing matched', () => {
+    expect(statusSummary([])).toMatch(/No channel matched/);
+  });
+});
+
+describe('thread replies', () => {
+  it('words each outcome plainly, escaping what came from outside', () => {
+    expect(routingReply('INC-1', ['slack', 'email'])).toBe('Routing INC-1 to 2 channels: slack, email. Results follow as each one lands.');
+    expect(outcomeReply({ channel: 'email', status: 'delivered', recipients: ['a@example.com'], attempt: 1 })).toBe(
+      '✅ *email* delivered to a@example.com',
+    );
+    expect(outcomeReply({ channel: 'sms', status: 'delivered', recipients: ['+1•••••4567'], attempt: 3 })).toBe(
+      '✅ *sms* delivered to +1•••••4567 (on attempt 3)',
+    );
+    expect(outcomeReply({ channel: 'webhook', status: 'failed', reason: 'receiver said <!channel>' })).toBe(
+      '❌ *webhook* failed: receiver said &lt;!channel&gt;',
+    );
+    expect(outcomeReply({ channel: 'webhook', status: 'failed', reason: 'x'.repeat(10_000) }).length).toBeLessThan(3000);
+  });
+
+  it('summarises with the run id to inspect', () => {
+    const text = summaryReply(
+      { incidentId: 'INC-1', matched: ['slack', 'sms'], delivered: ['slack'], failed: [{ channel: 'sms', reason: 'x' }] },
+      'wrun_01',
+    );
+    expect(text).toBe('⚠️ Delivery finished with failures: 1/2 channels delivered; failed: sms. Run `wrun_01` (inspect with `npx workflow inspect runs`).');
+  });
+});
+
+describe('incident modal', () => {
+  it('fits Slack modal limits and pre-fills the command text', () => {
+    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: '  db down  ' });
+    expect(view.title!.text.length).toBeLessThanOrEqual(24);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(view.private_metadata!.length).toBeLessThanOrEqual(3000);
+    const input = view.blocks[1] as any;
+    expect(input.element.max_length).toBeLessThanOrEqual(3000);
+    expect(input.element.initial_value).toBe('db down');
+  });
+
+  it('truncates an over-long command text to what the field accepts', () => {
+    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: 'y'.repeat(5000) });
+    expect((view.blocks[1] as any).element.initial_value).toHaveLength(MESSAGE_MAX_LENGTH);
+  });
+
+  const submitted = (severity: string | null, message: string | null, metadata = JSON.stringify({ channelId: 'C0INCIDENT' })) => ({
+    private_metadata: metadata,
+    state: {
+      values: {
+        severity: { severity_select: { selected_option: severity ? { value: severity } : null } },
+        message: { message_input: { value: message } },
+      },
+    },
+  });
+
+  it('accepts a valid submission', () => {
+    expect(parseIncidentSubmission(submitted('warning', '  disk 91%  '))).toEqual({
+      ok: true,
+      severity: 'warning',
+      message: 'disk 91%',
+      channelId: 'C0INCIDENT',
+    });
+  });
+
+  it('rejects every invalid field at once', () => {
+    expect(parseIncidentSubmission(submitted('sev0', ''))).toEqual({
+      ok: false,
+      errors: { severity: 'Pick one of Info, Warning or Critical.', message: 'Describe what is happening.' },
+    });
+  });
+
+  it('rejects a tampered channel', () => {
+    const result = parseIncidentSubmission(submitted('info', 'x', JSON.stringify({ channelId: '<!channel>' })));
+    expect(result).toEqual({ ok: false, errors: { message: expect.stringMatching(/lost track of its channel/) } });
+  });
+});
