@@ -83,7 +83,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       problems.push({ variable, message: issue.message.startsWith(variable) ? issue.message : `${variable} ${issue.message}` });
     }
   }
-  if (app.success && !app.data.SLACK_APP_TOKEN && !app.data.SLACK_SIGNING_SECRET) {
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push({
       variable: 'SLACK_SIGNING_SECRET',
       message:

@@ -222,3 +222,32 @@ describe('Slack requests', () => {
     for (const body of rootAndAlert) expect(body).toContain('hey &lt;!channel&gt; and &lt;@U123&gt; &amp; &lt;!here|here&gt; look');
   });
 });
+
+describe('startup', () => {
+  it('stops with every configuration problem listed, no stack trace and no secret', async () => {
+    const { runAppToExit } = await import('../support/app-process.js');
+    const { code, output } = await runAppToExit({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-SECRETVALUE',
+      SENDGRID_API_KEY: 'SG.only-half-configured-SECRETVALUE',
+      PAGERDUTY_ROUTING_KEY: 'short-SECRETVALUE',
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/^Incident Router cannot start: 5 configuration problems\./m);
+    expect(output).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(output).toContain('SLACK_SIGNING_SECRET is not set');
+    expect(output).toContain('ALERT_EMAIL_FROM is not set, but SENDGRID_API_KEY is');
+    expect(output).toContain('ALERT_EMAIL_TO is not set, but SENDGRID_API_KEY is');
+    expect(output).toContain('PAGERDUTY_ROUTING_KEY must be the 32-character integration key');
+    expect(output).not.toContain('SECRETVALUE');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('says clearly when Slack rejects the bot token', async () => {
+    const { runAppToExit } = await import('../support/app-process.js');
+    providers.slack.script('/api/auth.test', { body: { ok: false, error: 'invalid_auth' } });
+    const { code, output } = await runAppToExit({ ...providers.env });
+    expect(code).toBe(1);
+    expect(output).toContain('Incident Router cannot start: Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(output).not.toContain(TEST_SECRETS.SLACK_BOT_TOKEN);
+  });
+});

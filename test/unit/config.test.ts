@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     expect(messages).toEqual([
       expect.stringMatching(/^SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token .* OAuth & Permissions/),
       'PORT must be a port number',
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is not set/),
       'ALERT_SMS_TO (item 1) must be a phone number in E.164 form, e.g. +15551234567',
       expect.stringMatching(/^TWILIO_ACCOUNT_SID is not set, but ALERT_SMS_TO is: the sms channel needs all of/),
       expect.stringMatching(/^TWILIO_AUTH_TOKEN is not set/),
