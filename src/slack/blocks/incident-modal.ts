@@ -1,4 +1,4 @@
-import type { View } from '@slack/types';
+import type { ModalView } from '@slack/types';
 import { MESSAGE_MAX_LENGTH, SEVERITIES, SEVERITY_EMOJI, SEVERITY_LABEL, isSeverity, type Severity } from '../../incident/incident.js';
 
 export const INCIDENT_MODAL_CALLBACK_ID = 'incident_report';
@@ -13,7 +13,7 @@ interface ModalMetadata {
 }
 
 /** The "Report an incident" modal, pre-filled with the text typed after `/incident`. */
-export function incidentModal(options: { channelId: string; initialMessage?: string }): View {
+export function incidentModal(options: { channelId: string; initialMessage?: string }): ModalView {
   const initial = options.initialMessage?.trim().slice(0, MESSAGE_MAX_LENGTH);
   return {
     type: 'modal',
