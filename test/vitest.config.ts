@@ -33,6 +33,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Not part of `npm test`: `npm run measure` prints latency figures.
+        extends: true,
+        test: {
+          name: 'measure',
+          include: ['test/measure/**/*.measure.ts'],
+          globalSetup: ['test/support/build-app.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });
