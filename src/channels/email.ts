@@ -2,28 +2,22 @@ import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import { z } from 'zod';
 import { defineChannel } from './channel.js';
+import { cachedClient } from './client-cache.js';
 import { commaList, emailAddress, httpUrl } from './env-values.js';
 import { clip, httpFailure, networkFailure } from './failure.js';
 import { alertText, alertTitle, escapeHtml } from './format.js';
 
-const services = new Map<string, MailService>();
-
 /** One MailService per key and base URL; `setApiKey` resets the base URL, so it goes first. */
-function mailService(apiKey: string, baseUrl: string): MailService {
-  const key = `${baseUrl}\n${apiKey}`;
-  let service = services.get(key);
-  if (!service) {
-    const client = new Client();
-    client.setApiKey(apiKey);
-    client.setDefaultRequest('baseUrl', baseUrl);
-    // Passed through to the HTTP client: without it a hung connection never gives up.
-    client.setDefaultRequest({ timeout: 15_000 } as unknown as Parameters<Client['setDefaultRequest']>[0]);
-    service = new MailService();
-    service.setClient(client);
-    services.set(key, service);
-  }
+const mailService = cachedClient((apiKey: string, baseUrl: string) => {
+  const client = new Client();
+  client.setApiKey(apiKey);
+  client.setDefaultRequest('baseUrl', baseUrl);
+  // Passed through to the HTTP client: without it a hung connection never gives up.
+  client.setDefaultRequest({ timeout: 15_000 } as unknown as Parameters<Client['setDefaultRequest']>[0]);
+  const service = new MailService();
+  service.setClient(client);
   return service;
-}
+});
 
 /** Sends the alert by email through SendGrid's v3 Mail Send API. */
 export const emailChannel = defineChannel({

@@ -51,9 +51,9 @@ export const slackChannel = defineChannel({
           },
         ],
       });
-      const where = settings.channel.startsWith('#') || !/^[CG]/.test(settings.channel)
-        ? `#${settings.channel.replace(/^#/, '')}`
-        : mentionChannel(settings.channel);
+      const where = /^[CG][A-Z0-9]{2,}$/.test(settings.channel)
+        ? mentionChannel(settings.channel)
+        : `#${settings.channel.replace(/^#/, '')}`;
       return { recipients: [where], ...(result.ts ? { reference: result.ts } : {}) };
     } catch (error) {
       throw slackFailure(error);

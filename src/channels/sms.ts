@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { z } from 'zod';
 import { defineChannel } from './channel.js';
+import { cachedClient } from './client-cache.js';
 import { commaList, e164, httpUrl, secret } from './env-values.js';
 import { DeliveryError, httpFailure, networkFailure } from './failure.js';
 import { alertTitle, maskPhone, shorten } from './format.js';
@@ -34,17 +35,9 @@ class BaseUrlRequestClient extends twilio.RequestClient {
   }
 }
 
-const clients = new Map<string, twilio.Twilio>();
-
-function twilioClient(accountSid: string, authToken: string, baseUrl: string): twilio.Twilio {
-  const key = `${baseUrl}\n${accountSid}\n${authToken}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = twilio(accountSid, authToken, { httpClient: new BaseUrlRequestClient(baseUrl), autoRetry: false });
-    clients.set(key, client);
-  }
-  return client;
-}
+const twilioClient = cachedClient((accountSid: string, authToken: string, baseUrl: string) =>
+  twilio(accountSid, authToken, { httpClient: new BaseUrlRequestClient(baseUrl), autoRetry: false }),
+);
 
 /** Sends the alert by SMS to each number through Twilio's Messages API. */
 export const smsChannel = defineChannel({

@@ -1,4 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
+import { cachedClient } from '../channels/client-cache.js';
 import { DeliveryError, classifyStatus, clip } from '../channels/failure.js';
 
 /**
@@ -6,22 +7,10 @@ import { DeliveryError, classifyStatus, clip } from '../channels/failure.js';
  * on its own: a 429 throws at once with its `Retry-After`, and the step hands the wait
  * to the workflow engine (a durable retry) instead of blocking a worker.
  */
-const clients = new Map<string, WebClient>();
-
-export function stepSlackClient(token: string, slackApiUrl: string): WebClient {
-  const key = `${slackApiUrl}\n${token}`;
-  let client = clients.get(key);
-  if (!client) {
-    client = new WebClient(token, {
-      slackApiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: 15_000,
-    });
-    clients.set(key, client);
-  }
-  return client;
-}
+export const stepSlackClient = cachedClient(
+  (token: string, slackApiUrl: string) =>
+    new WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 15_000 }),
+);
 
 /** Slack platform errors that are worth retrying: Slack's side, not ours. */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
