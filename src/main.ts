@@ -81,6 +81,9 @@ function describeStartupError(error: unknown): string {
   if (code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked' || code === 'account_inactive') {
     return `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token from OAuth & Permissions in your Slack app settings.`;
   }
+  if ((error as { code?: string }).code === 'slack_webapi_request_error') {
+    return `could not reach Slack's Web API at ${process.env.SLACK_API_URL || 'https://slack.com/api/'}: check the network (and SLACK_API_URL, if set).`;
+  }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     return `${(error as Error).message}: another process uses that port; set PORT (or WORKFLOW_PORT) to a free one.`;
   }

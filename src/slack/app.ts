@@ -10,7 +10,12 @@ import { submitIncident, type StartIncident } from './listeners/views/submit-inc
  * Bolt verifying every request's signature; `SLACK_APP_TOKEN` switches to Socket Mode.
  */
 export async function createSlackApp(config: AppConfig, startIncident: StartIncident, logger: Logger): Promise<App> {
-  const clientOptions = { slackApiUrl: config.slack.apiUrl };
+  // The listeners' calls are interactive (views.open must land within Slack's 3 s
+  // trigger window): a few quick retries, not the default half hour of them.
+  const clientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
+  };
   const app = new App({
     token: config.slack.botToken,
     logger,

@@ -250,4 +250,19 @@ describe('startup', () => {
     expect(output).toContain('Incident Router cannot start: Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
     expect(output).not.toContain(TEST_SECRETS.SLACK_BOT_TOKEN);
   });
+
+  it('says clearly when Slack cannot be reached, instead of hanging', async () => {
+    const { runAppToExit } = await import('../support/app-process.js');
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: nothing listens there.
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const { code, output } = await runAppToExit({ ...providers.env, SLACK_API_URL: `http://127.0.0.1:${closedPort}/api/` });
+    expect(code).toBe(1);
+    expect(output).toContain(`Incident Router cannot start: could not reach Slack's Web API at http://127.0.0.1:${closedPort}/api/`);
+  });
 });
