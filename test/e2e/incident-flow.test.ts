@@ -223,6 +223,28 @@ describe('Slack requests', () => {
   });
 });
 
+describe('workflow endpoints', () => {
+  it('are served on 127.0.0.1 only, never on the Slack-facing listener', async () => {
+    const match = /endpoints on (http:\/\/127\.0\.0\.1:\d+\/\.well-known\/workflow\/v1) \(loopback only\)/.exec(app.output());
+    expect(match).not.toBeNull();
+    const publicBase = app.eventsUrl.replace(/\/slack\/events$/, '');
+    for (const path of ['flow', 'step']) {
+      const response = await fetch(`${publicBase}/.well-known/workflow/v1/${path}`, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(404);
+    }
+  });
+
+  it('survive a malformed request without taking the process down', async () => {
+    const base = /endpoints on (\S+) \(loopback only\)/.exec(app.output())![1]!;
+    const response = await fetch(`${base}/flow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(app.child.exitCode).toBeNull();
+    await submit({ severity: 'info', message: 'still alive' });
+    const { replies } = await finishedThread();
+    expect(replies.at(-1)!.text).toMatch(/2\/2 channels delivered/);
+  });
+});
+
 describe('startup', () => {
   it('stops with every configuration problem listed, no stack trace and no secret', async () => {
     const { runAppToExit } = await import('../support/app-process.js');
