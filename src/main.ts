@@ -1,79 +1,40 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, LogLevel } from '@slack/logger';
 import dotenv from 'dotenv';
-import { start } from 'workflow/api';
-import { ConfigError, loadConfig } from './config/config.js';
-import { startEngine } from './engine/engine.js';
-import { createSlackApp } from './slack/app.js';
-import { incidentFanout } from './workflows/incident-fanout.js';
+import { createRequire } from 'node:module';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 
+/**
+ * Entry point. The configuration is read and checked before anything loads the
+ * workflow runtime, because the runtime picks its engine (WORKFLOW_TARGET_WORLD) the
+ * moment it loads, and resolves that package name from the working directory: it is
+ * pinned here to the app's own copy, so the app runs from any directory.
+ */
 dotenv.config({ quiet: true });
-const logger = new ConsoleLogger();
-logger.setName('incident-router');
 
-// A stray rejection must not take down every in-flight incident with it: log it loudly.
-process.on('unhandledRejection', (reason) => {
-  logger.error(`unhandled rejection (a bug; please report it): ${(reason as Error)?.stack ?? String(reason)}`);
-});
-
-async function main(): Promise<void> {
-  const config = loadConfig();
-  logger.setLevel(config.logLevel as LogLevel);
-
-  const engine = await startEngine({ bundleDir: new URL('./workflow/', import.meta.url), port: config.workflowPort, logger });
-  logger.info(`workflow engine: local world, endpoints on ${engine.url} (loopback only)`);
-
-  const configured = config.channels.filter((c) => c.configured).map((c) => c.name);
-  const app = await createSlackApp(
-    config,
-    async (incident) => {
-      const run = await start(incidentFanout, [{ incident, rules: config.routing.rules, configured }]);
-      return { runId: run.runId };
-    },
-    logger,
-  );
-
-  for (const channel of config.channels) {
-    logger.info(
-      channel.configured
-        ? `channel ${channel.name}: configured`
-        : `channel ${channel.name}: not configured (set ${channel.missing.join(', ')} to enable it)`,
-    );
-  }
-  logger.info(`routing: ${config.routing.source}`);
-
-  if (config.slack.appToken) {
-    await app.start();
-    logger.info('Slack: connected in Socket Mode');
-  } else {
-    const server = (await app.start({ port: config.port, host: config.host })) as Server;
-    const { address, port } = server.address() as AddressInfo;
-    logger.info(`Slack: listening on http://${address}:${port}/slack/events`);
-  }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: stopping`);
-    await app.stop().catch(() => undefined);
-    await engine.close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `Incident Router cannot start: ${(error as Error).message}`);
+  process.exit(1);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    const reason = describeStartupError(error);
-    console.error(`Incident Router cannot start: ${reason}`);
-  }
+if (config.engine.kind === 'postgres') {
+  process.env.WORKFLOW_TARGET_WORLD = createRequire(import.meta.url).resolve('@workflow/world-postgres');
+  process.env.WORKFLOW_POSTGRES_URL = config.engine.url;
+  process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY = String(config.engine.concurrency);
+} else {
+  process.env.WORKFLOW_TARGET_WORLD = 'local';
+  process.env.WORKFLOW_LOCAL_DATA_DIR = config.engine.dataDir;
+}
+
+try {
+  const { runServer } = await import('./server.js');
+  // The compiled workflow bundles sit next to this file in dist/.
+  await runServer(config, { bundleDir: new URL('./workflow/', import.meta.url) });
+} catch (error) {
+  console.error(`Incident Router cannot start: ${describeStartupError(error)}`);
   process.exit(1);
-});
+}
 
 /** A one-line reason, with the fix where we know it, and never a secret. */
 function describeStartupError(error: unknown): string {

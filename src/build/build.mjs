@@ -62,8 +62,12 @@ await mkdir(workflowDir, { recursive: true });
 await new AppWorkflowBuilder().build();
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: [join(root, 'src', 'main.ts')],
-  outfile: join(outDir, 'app.mjs'),
+  entryPoints: { app: join(root, 'src', 'main.ts') },
+  outdir: outDir,
+  outExtension: { '.js': '.mjs' },
+  // The entry point loads the server lazily (after picking the engine): one chunk.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -5,6 +5,10 @@ import { httpUrl } from '../channels/env-values.js';
 import { loadRoutingFile } from '../routing/routing-file.js';
 import { DEFAULT_RULES, type RouteRule } from '../routing/rules.js';
 
+export type EngineConfig =
+  | { kind: 'local'; dataDir: string }
+  | { kind: 'postgres'; url: string; concurrency: number };
+
 /** The app's settings, parsed once at startup. Channel secrets are read by the steps. */
 export interface AppConfig {
   slack: {
@@ -20,6 +24,8 @@ export interface AppConfig {
   host: string;
   /** Loopback-only listener for the workflow engine; 0 picks a free port. */
   workflowPort: number;
+  /** The durable engine: the embedded local world, or the Postgres world for replicas. */
+  engine: EngineConfig;
   routing: { rules: RouteRule[]; source: string };
   channels: Array<{ name: string; configured: boolean; missing: string[] }>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -50,6 +56,20 @@ const appEnv = z.object({
   HOST: z.string().default('0.0.0.0'),
   WORKFLOW_PORT: port('WORKFLOW_PORT', 0),
   ROUTING_FILE: z.string().optional(),
+  WORKFLOW_TARGET_WORLD: z
+    .enum(['local', '@workflow/world-local', '@workflow/world-postgres'], {
+      error: 'WORKFLOW_TARGET_WORLD must be local (the default, embedded engine) or @workflow/world-postgres',
+    })
+    .default('local'),
+  WORKFLOW_LOCAL_DATA_DIR: z.string().default('.workflow-data'),
+  WORKFLOW_POSTGRES_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'WORKFLOW_POSTGRES_URL must be a postgres:// connection URL, e.g. postgres://user:password@db.internal:5432/incident_router' })
+    .optional(),
+  WORKFLOW_POSTGRES_WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be a number' })
+    .int()
+    .min(1, { error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be at least 1' })
+    .default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });
 
@@ -91,6 +111,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     });
   }
 
+  if (env.WORKFLOW_TARGET_WORLD === '@workflow/world-postgres' && !env.WORKFLOW_POSTGRES_URL) {
+    problems.push({
+      variable: 'WORKFLOW_POSTGRES_URL',
+      message:
+        'WORKFLOW_POSTGRES_URL is not set: the Postgres engine needs a connection URL, e.g. postgres://user:password@db.internal:5432/incident_router (then run npm run db:setup once)',
+    });
+  }
+
   const channels: AppConfig['channels'] = [];
   for (const channel of CHANNELS.values()) {
     const resolved = resolveChannelSettings(channel, env);
@@ -121,6 +149,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     port: data.PORT,
     host: data.HOST,
     workflowPort: data.WORKFLOW_PORT,
+    engine:
+      data.WORKFLOW_TARGET_WORLD === '@workflow/world-postgres'
+        ? { kind: 'postgres', url: data.WORKFLOW_POSTGRES_URL!, concurrency: data.WORKFLOW_POSTGRES_WORKER_CONCURRENCY }
+        : { kind: 'local', dataDir: data.WORKFLOW_LOCAL_DATA_DIR },
     routing,
     channels,
     logLevel: data.LOG_LEVEL,

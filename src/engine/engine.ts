@@ -1,10 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { access, constants } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Logger } from '@slack/logger';
+import pg from 'pg';
 import { getWorld } from 'workflow/runtime';
+import type { EngineConfig } from '../config/config.js';
+import { startLockRecovery, type LockRecovery } from './lock-recovery.js';
 import { sendWebResponse, toWebRequest } from './node-adapter.js';
 
 type Handler = (request: Request) => Promise<Response>;
+type World = ReturnType<typeof getWorld> & {
+  registerHandler?: (prefix: '__wkf_workflow_' | '__wkf_step_', handler: Handler) => void;
+  close?: () => Promise<void>;
+};
 
 /** Where the engine posts its queue messages: `/.well-known/workflow/v1/{flow,step}`. */
 const ROUTES: Record<string, 'workflows.mjs' | 'steps.mjs'> = {
@@ -12,9 +22,20 @@ const ROUTES: Record<string, 'workflows.mjs' | 'steps.mjs'> = {
   '/.well-known/workflow/v1/step': 'steps.mjs',
 };
 
+export interface EngineHealth {
+  engine: EngineConfig['kind'];
+  status: 'up' | 'down';
+  /** Postgres engine only. */
+  database?: 'up' | 'down';
+  detail?: string;
+}
+
 export interface Engine {
+  readonly kind: EngineConfig['kind'];
   /** Base URL of the loopback listener, e.g. `http://127.0.0.1:41234/.well-known/workflow/v1`. */
   readonly url: string;
+  health(): Promise<EngineHealth>;
+  /** Stops taking queue work; lets executions in flight finish (or be retried elsewhere). */
   close(): Promise<void>;
 }
 
@@ -23,55 +44,106 @@ export interface Engine {
  *
  * The compiled workflow and step bundles are served on a listener bound to 127.0.0.1
  * only: these endpoints are unauthenticated (a crafted POST could start a run with any
- * input), so they never share the public, Slack-facing port. With the local world the
- * queue also dispatches straight to the handlers in-process, skipping the HTTP hop.
- * `world.start()` re-enqueues runs that a crash or restart cut off.
+ * input), so they never share the public, Slack-facing port. The Postgres engine's
+ * job runner delivers to that listener; the local engine dispatches in-process and
+ * skips the HTTP hop. `world.start()` re-enqueues runs that a crash or restart cut off.
  */
-export async function startEngine(options: { bundleDir: URL; port: number; logger: Logger }): Promise<Engine> {
+export async function startEngine(options: {
+  bundleDir: URL;
+  port: number;
+  config: EngineConfig;
+  logger: Logger;
+}): Promise<Engine> {
+  const { config, logger } = options;
+
+  // The runtime builds the world from WORKFLOW_TARGET_WORLD (set by the entry point).
+  const world = getWorld() as World;
+  let database: pg.Pool | undefined;
+  if (config.kind === 'postgres') {
+    database = new pg.Pool({ connectionString: config.url, max: 1 });
+    database.on('error', () => undefined);
+  }
+
   const handlers = new Map<string, Handler>();
   for (const [path, file] of Object.entries(ROUTES)) {
     const bundle = (await import(new URL(file, options.bundleDir).href)) as { POST: Handler };
     handlers.set(path, bundle.POST);
   }
 
+  // Message ids being executed right now, published for lock recovery.
+  const inflight = new Map<string, number>();
   const server = createServer((req, res) => {
     const handler = req.method === 'POST' ? handlers.get((req.url ?? '').split('?')[0]!) : undefined;
     if (!handler) {
       res.writeHead(404).end();
       return;
     }
+    const messageId = String(req.headers['x-vqs-message-id'] ?? '');
+    if (messageId) inflight.set(messageId, (inflight.get(messageId) ?? 0) + 1);
     // An error escaping an async request handler would take the whole process down.
     (async () => {
       const request = await toWebRequest(req, `http://${req.headers.host ?? '127.0.0.1'}`);
       await sendWebResponse(res, await handler(request));
-    })().catch((error: unknown) => {
-      options.logger.error(`workflow endpoint ${req.url} failed: ${(error as Error)?.message ?? error}`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    })()
+      .catch((error: unknown) => {
+        logger.error(`workflow endpoint ${req.url} failed: ${(error as Error)?.message ?? error}`);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      })
+      .finally(() => {
+        if (!messageId) return;
+        const left = (inflight.get(messageId) ?? 1) - 1;
+        if (left > 0) inflight.set(messageId, left);
+        else inflight.delete(messageId);
+      });
   });
   await listen(server, options.port, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/.well-known/workflow/v1`;
-  // The local world's queue would otherwise guess from PORT, the public Slack port.
+  // Both engines deliver here; without it they would guess from PORT, the public Slack port.
   process.env.WORKFLOW_LOCAL_BASE_URL = `http://127.0.0.1:${port}`;
 
-  const world = getWorld() as ReturnType<typeof getWorld> & {
-    registerHandler?: (prefix: '__wkf_workflow_' | '__wkf_step_', handler: Handler) => void;
-  };
-  if (typeof world.registerHandler === 'function') {
-    world.registerHandler('__wkf_workflow_', handlers.get('/.well-known/workflow/v1/flow')!);
-    world.registerHandler('__wkf_step_', handlers.get('/.well-known/workflow/v1/step')!);
+  if (config.kind === 'local') {
+    world.registerHandler?.('__wkf_workflow_', handlers.get('/.well-known/workflow/v1/flow')!);
+    world.registerHandler?.('__wkf_step_', handlers.get('/.well-known/workflow/v1/step')!);
   }
   await world.start?.();
+  let recovery: LockRecovery | undefined;
+  if (config.kind === 'postgres') {
+    recovery = await startLockRecovery({
+      connectionString: config.url,
+      replicaId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      inflight: () => inflight.keys(),
+      logger,
+    });
+  }
 
   return {
+    kind: config.kind,
     url,
+    async health() {
+      if (config.kind === 'postgres') {
+        try {
+          await database!.query('select 1');
+          return { engine: 'postgres', status: 'up', database: 'up' };
+        } catch (error) {
+          return { engine: 'postgres', status: 'down', database: 'down', detail: (error as Error).message };
+        }
+      }
+      try {
+        await access(config.dataDir, constants.R_OK | constants.W_OK);
+        return { engine: 'local', status: 'up' };
+      } catch {
+        return { engine: 'local', status: 'down', detail: `data directory ${config.dataDir} is not writable` };
+      }
+    },
     async close() {
+      await world.close?.();
+      await recovery?.stop();
+      await database?.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
-      await (world as { close?: () => Promise<void> }).close?.();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import { App, LogLevel, type CustomRoute, type Logger } from '@slack/bolt';
 import type { AppConfig } from '../config/config.js';
 import { INCIDENT_MODAL_CALLBACK_ID } from './blocks/incident-modal.js';
 import { openIncidentModal } from './listeners/commands/open-incident-modal.js';
@@ -9,7 +9,12 @@ import { submitIncident, type StartIncident } from './listeners/views/submit-inc
  * mode serves `POST /slack/events` for the slash command and interactivity, with
  * Bolt verifying every request's signature; `SLACK_APP_TOKEN` switches to Socket Mode.
  */
-export async function createSlackApp(config: AppConfig, startIncident: StartIncident, logger: Logger): Promise<App> {
+export async function createSlackApp(
+  config: AppConfig,
+  startIncident: StartIncident,
+  logger: Logger,
+  customRoutes: CustomRoute[] = [],
+): Promise<App> {
   // The listeners' calls are interactive (views.open must land within Slack's 3 s
   // trigger window): a few quick retries, not the default half hour of them.
   const clientOptions = {
@@ -25,7 +30,7 @@ export async function createSlackApp(config: AppConfig, startIncident: StartInci
     deferInitialization: true,
     ...(config.slack.appToken
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
-      : { signingSecret: config.slack.signingSecret! }),
+      : { signingSecret: config.slack.signingSecret!, customRoutes }),
   });
 
   app.command('/incident', openIncidentModal);

@@ -1,0 +1,3 @@
+import { incidentFlowSuite } from './incident-flow.suite.js';
+
+incidentFlowSuite('postgres');
