@@ -18,10 +18,14 @@ describe('toStepError', () => {
     expect(error.retryAfter.getTime() - Date.now()).toBeGreaterThan(28_000);
   });
 
-  it('backs off exponentially, capped at a minute', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => backoffMs(attempt, 1000))).toEqual([
-      1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000,
-    ]);
+  it('backs off exponentially, capped at five minutes: 12 attempts span about 18.5 minutes', () => {
+    const waits = Array.from({ length: 11 }, (_, i) => backoffMs(i + 1, 1000));
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(1_111_000);
+  });
+
+  it('scales the whole schedule with the base', () => {
+    expect(backoffMs(11, 10)).toBe(3000);
   });
 
   it('gives up on the last attempt with a reason that says so', () => {

@@ -98,13 +98,13 @@ describe('incidentFanout', () => {
   });
 
   it('gives up after the retry budget and says so', async () => {
-    providers.webhook.delayMs = 0;
-    for (let i = 0; i < 8; i++) providers.webhook.script('/hooks/', { status: 503, body: 'down' });
+    process.env.DELIVERY_RETRY_BASE_MS = '5';
+    for (let i = 0; i < 12; i++) providers.webhook.script('/hooks/', { status: 503, body: 'down' });
     const { result } = await run(incident('info'));
     expect(result.failed).toEqual([
-      { channel: 'webhook', reason: 'gave up after 8 attempts: the webhook receiver answered 503 Service Unavailable: down' },
+      { channel: 'webhook', reason: 'gave up after 12 attempts: the webhook receiver answered 503 Service Unavailable: down' },
     ]);
-    expect(providers.webhook.calls).toHaveLength(8);
+    expect(providers.webhook.calls).toHaveLength(12);
     expect(result.delivered).toEqual(['slack']);
   });
 });

@@ -5,8 +5,11 @@ import type { Incident } from '../../incident/incident.js';
 import type { ChannelOutcome } from '../../slack/blocks/outcome.js';
 import { toStepError } from './step-errors.js';
 
-/** Attempts per delivery: 8 tries over about two minutes (1, 2, 4, … 60 s apart). */
-export const DELIVERY_MAX_ATTEMPTS = 8;
+/**
+ * Attempts per delivery: 12, backing off 1, 2, 4, … 256 s, then 5 min twice: a
+ * provider may be down for about 18 minutes and the alert still goes out.
+ */
+export const DELIVERY_MAX_ATTEMPTS = 12;
 
 /**
  * Delivers one incident to one channel. Each channel is its own step: retried on its

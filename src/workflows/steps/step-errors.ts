@@ -7,9 +7,9 @@ export function retryBaseMs(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : 1000;
 }
 
-/** Wait before the attempt after `attempt`: base · 2^(attempt-1), capped at 60 s. */
+/** Wait before the attempt after `attempt`: base · 2^(attempt-1), capped at 300 · base (5 min). */
 export function backoffMs(attempt: number, base = retryBaseMs()): number {
-  return Math.min(base * 2 ** Math.max(0, attempt - 1), 60_000);
+  return Math.min(base * 2 ** Math.max(0, attempt - 1), 300 * base);
 }
 
 /** Replaces every secret value that appears in `text`. */
