@@ -8,7 +8,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * Three projects, all run by `npm test`:
  * - unit: pure functions and single modules, against local stand-ins where they do I/O;
  * - workflow: the real workflow, compiled by the SDK's vitest plugin, run in-process;
- * - e2e: the built app as a real process, driven with signed Slack requests.
+ * - e2e: the built app as a real process, driven with signed Slack requests, on both engines;
+ * - reliability: real processes killed, replicas sharing a database, outages, load.
  */
 export default defineConfig({
   test: {
@@ -30,6 +31,16 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/build-app.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          globalSetup: ['test/support/build-app.ts'],
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },

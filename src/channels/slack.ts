@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITY_EMOJI } from '../incident/incident.js';
 import { mentionChannel, mentionUser, userText } from '../slack/mrkdwn.js';
+import { postOnce } from '../slack/post-once.js';
 import { slackFailure, stepSlackClient } from '../slack/web-client.js';
 import { defineChannel } from './channel.js';
 import { httpUrl } from './env-values.js';
@@ -27,12 +28,17 @@ export const slackChannel = defineChannel({
     token: env.SLACK_BOT_TOKEN as string,
     apiUrl: env.SLACK_API_URL as string,
   }),
-  async deliver(settings, incident) {
+  async deliver(settings, incident, context) {
     const client = stepSlackClient(settings.token, settings.apiUrl);
     const headline = `${SEVERITY_EMOJI[incident.severity]} *${incident.severity.toUpperCase()}* incident ${incident.id}`;
     const message = userText(incident.message, 2800);
     try {
-      const result = await client.chat.postMessage({
+      const once = {
+        key: context.idempotencyKey,
+        attempt: context.attempt,
+        oldest: Math.floor(Date.parse(incident.reportedAt) / 1000) - 60,
+      };
+      const result = await postOnce(client, {
         channel: settings.channel,
         text: `${incident.severity.toUpperCase()} incident ${incident.id}: ${userText(incident.message, 300)}`,
         unfurl_links: false,
@@ -50,7 +56,7 @@ export const slackChannel = defineChannel({
             ],
           },
         ],
-      });
+      }, once);
       const where = /^[CG][A-Z0-9]{2,}$/.test(settings.channel)
         ? mentionChannel(settings.channel)
         : `#${settings.channel.replace(/^#/, '')}`;

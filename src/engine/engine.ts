@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from '@slack/logger';
 import pg from 'pg';
-import { getWorld } from 'workflow/runtime';
+import { getWorld, setWorld } from 'workflow/runtime';
 import type { EngineConfig } from '../config/config.js';
 import { startLockRecovery, type LockRecovery } from './lock-recovery.js';
 import { sendWebResponse, toWebRequest } from './node-adapter.js';
+import { skipRunningStepEnqueues } from './step-dedupe.js';
 
 type Handler = (request: Request) => Promise<Response>;
 type World = ReturnType<typeof getWorld> & {
@@ -57,11 +58,13 @@ export async function startEngine(options: {
   const { config, logger } = options;
 
   // The runtime builds the world from WORKFLOW_TARGET_WORLD (set by the entry point).
-  const world = getWorld() as World;
+  let world = getWorld() as World;
   let database: pg.Pool | undefined;
   if (config.kind === 'postgres') {
-    database = new pg.Pool({ connectionString: config.url, max: 1 });
-    database.on('error', () => undefined);
+    database = new pg.Pool({ connectionString: config.url, max: 4 });
+    database.on('error', (error) => logger.warn(`database connection lost (${error.message})`));
+    world = skipRunningStepEnqueues(world, database);
+    setWorld(world);
   }
 
   const handlers = new Map<string, Handler>();
@@ -80,6 +83,7 @@ export async function startEngine(options: {
     }
     const messageId = String(req.headers['x-vqs-message-id'] ?? '');
     if (messageId) inflight.set(messageId, (inflight.get(messageId) ?? 0) + 1);
+    logger.debug(`engine: ${req.url} ${messageId} (attempt ${req.headers['x-vqs-message-attempt'] ?? '?'})`);
     // An error escaping an async request handler would take the whole process down.
     (async () => {
       const request = await toWebRequest(req, `http://${req.headers.host ?? '127.0.0.1'}`);
@@ -91,6 +95,7 @@ export async function startEngine(options: {
         res.end();
       })
       .finally(() => {
+        logger.debug(`engine: done ${req.url} ${messageId} (${res.statusCode})`);
         if (!messageId) return;
         const left = (inflight.get(messageId) ?? 1) - 1;
         if (left > 0) inflight.set(messageId, left);

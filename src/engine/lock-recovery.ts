@@ -74,6 +74,7 @@ export async function startLockRecovery(options: LockRecoveryOptions): Promise<L
     const freed = await pool.query<{ id: string; message_id: string }>(FREE_ORPHANED_JOBS_SQL, [staleAfterSeconds]);
     for (const row of freed.rows) {
       options.logger.warn(`lock recovery: freed job ${row.id} (message ${row.message_id}) held by a replica that stopped`);
+      options.logger.debug(`lock recovery: this replica is executing ${[...options.inflight()].join(', ') || 'nothing'}`);
     }
     return freed.rows.map((row) => row.message_id);
   };

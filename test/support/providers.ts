@@ -13,6 +13,7 @@ export interface SlackMessage {
   thread_ts?: string;
   text?: string;
   blocks?: any[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   updates: number;
 }
 
@@ -38,6 +39,11 @@ export class SlackStandIn extends StandIn {
     return this.messages.filter((m) => m.thread_ts === ts);
   }
 
+  #listed(m: SlackMessage, withMetadata: unknown) {
+    const include = withMetadata === true || withMetadata === 'true';
+    return { type: 'message', ts: m.ts, thread_ts: m.thread_ts, text: m.text, ...(include && m.metadata ? { metadata: m.metadata } : {}) };
+  }
+
   #answer(call: RecordedCall) {
     const method = call.path.replace(/^\/api\//, '').split('?')[0];
     const b = call.body;
@@ -50,7 +56,7 @@ export class SlackStandIn extends StandIn {
         // A user id as channel posts in the bot's DM with that user.
         const channel = String(b.channel).startsWith('U') ? `D${String(b.channel).slice(1)}` : String(b.channel);
         const ts = `${this.#ts++}.000100`;
-        this.messages.push({ channel, ts, thread_ts: b.thread_ts, text: b.text, blocks: b.blocks, updates: 0 });
+        this.messages.push({ channel, ts, thread_ts: b.thread_ts, text: b.text, blocks: b.blocks, metadata: b.metadata, updates: 0 });
         return { body: { ok: true, channel, ts, message: { text: b.text, ts } } };
       }
       case 'chat.update': {
@@ -58,6 +64,16 @@ export class SlackStandIn extends StandIn {
         if (!message) return { body: { ok: false, error: 'message_not_found' } };
         Object.assign(message, { text: b.text, blocks: b.blocks, updates: message.updates + 1 });
         return { body: { ok: true, channel: b.channel, ts: b.ts, text: b.text } };
+      }
+      case 'conversations.replies': {
+        const thread = this.messages.filter((m) => m.channel === b.channel && (m.ts === b.ts || m.thread_ts === b.ts));
+        if (thread.length === 0) return { body: { ok: false, error: 'thread_not_found' } };
+        return { body: { ok: true, messages: thread.map((m) => this.#listed(m, b.include_all_metadata)), has_more: false } };
+      }
+      case 'conversations.history': {
+        const oldest = Number(b.oldest ?? 0);
+        const inChannel = this.messages.filter((m) => m.channel === b.channel && !m.thread_ts && Number(m.ts) >= oldest);
+        return { body: { ok: true, messages: inChannel.reverse().map((m) => this.#listed(m, b.include_all_metadata)), has_more: false } };
       }
       case 'chat.postEphemeral':
         return { body: { ok: true, message_ts: `${this.#ts++}.000200` } };

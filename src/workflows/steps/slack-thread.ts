@@ -3,6 +3,7 @@ import type { Incident } from '../../incident/incident.js';
 import { rootMessage } from '../../slack/blocks/root-message.js';
 import type { ChannelStatus } from '../../slack/blocks/outcome.js';
 import { mentionChannel } from '../../slack/mrkdwn.js';
+import { postOnce } from '../../slack/post-once.js';
 import { slackFailure, slackPlatformError, stepSlackClient } from '../../slack/web-client.js';
 import { toStepError } from './step-errors.js';
 
@@ -49,9 +50,14 @@ export async function postRootMessage(incident: Incident, channels: string[]): P
   'use step';
   const statuses = channels.map((channel) => ({ channel, status: 'pending' as ChannelStatus }));
   const message = rootMessage(incident, statuses);
+  const once = {
+    key: `${incident.id}:root`,
+    attempt: getStepMetadata().attempt,
+    oldest: Math.floor(Date.parse(incident.reportedAt) / 1000) - 60,
+  };
   try {
-    const result = await slack().chat.postMessage({ channel: incident.channelId, ...message, unfurl_links: false });
-    return { channel: result.channel ?? incident.channelId, ts: result.ts! };
+    const result = await postOnce(slack(), { channel: incident.channelId, ...message, unfurl_links: false }, once);
+    return { channel: result.channel, ts: result.ts };
   } catch (error) {
     const code = slackPlatformError(error);
     if (!code || !CANNOT_POST_THERE.has(code)) throw asStepError(error);
@@ -59,12 +65,12 @@ export async function postRootMessage(incident: Incident, channels: string[]): P
       `:warning: I could not post this incident in ${mentionChannel(incident.channelId)} (${code}), so its thread lives here. ` +
       'To get incidents in that channel, add me to it (type `/invite @Incident Router` there). Delivery to the routed channels goes on regardless.';
     try {
-      const dm = await slack().chat.postMessage({
-        channel: incident.reporterId,
-        ...rootMessage(incident, statuses, note),
-        unfurl_links: false,
-      });
-      return { channel: dm.channel ?? incident.reporterId, ts: dm.ts!, note };
+      const dm = await postOnce(
+        slack(),
+        { channel: incident.reporterId, ...rootMessage(incident, statuses, note), unfurl_links: false },
+        once,
+      );
+      return { channel: dm.channel, ts: dm.ts, note };
     } catch (dmError) {
       throw asStepError(dmError);
     }
@@ -75,8 +81,9 @@ postRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
 /** Posts one reply in the incident's thread. */
 export async function postThreadReply(thread: Thread, text: string): Promise<void> {
   'use step';
+  const { stepId, attempt } = getStepMetadata();
   try {
-    await slack().chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+    await postOnce(slack(), { channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false }, { key: stepId, attempt });
   } catch (error) {
     throw asStepError(error);
   }
