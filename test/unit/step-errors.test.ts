@@ -12,10 +12,18 @@ describe('toStepError', () => {
     expect(error.message).toBe('PagerDuty answered 400 Bad Request: invalid event (permanent error, not retried)');
   });
 
-  it("waits for the provider's Retry-After when it is longer than the backoff", () => {
-    const error = toStepError(httpFailure('Twilio', 429, undefined, '30'), base) as RetryableError;
-    expect(error).toBeInstanceOf(RetryableError);
-    expect(error.retryAfter.getTime() - Date.now()).toBeGreaterThan(28_000);
+  it("waits exactly as long as the provider's Retry-After asks", () => {
+    const long = toStepError(httpFailure('Twilio', 429, undefined, '30'), base) as RetryableError;
+    expect(long).toBeInstanceOf(RetryableError);
+    expect(long.retryAfter.getTime() - Date.now()).toBeGreaterThan(28_000);
+    // A rate limit that lifts in 1 s is retried in 1 s, even late in the schedule.
+    const short = toStepError(httpFailure('Slack', 429, undefined, '1'), { ...base, attempt: 6 }) as RetryableError;
+    expect(short.retryAfter.getTime() - Date.now()).toBeLessThanOrEqual(1000);
+  });
+
+  it('backs off exponentially when the provider gives no Retry-After', () => {
+    const error = toStepError(httpFailure('SendGrid', 503), { ...base, attempt: 3 }) as RetryableError;
+    expect(error.retryAfter.getTime() - Date.now()).toBeGreaterThan(3_000);
   });
 
   it('backs off exponentially, capped at five minutes: 12 attempts span about 18.5 minutes', () => {

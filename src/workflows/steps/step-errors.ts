@@ -24,8 +24,9 @@ export function scrub(text: string, secrets: ReadonlyArray<string | undefined>):
 /**
  * Turns a failure inside a step into what the engine acts on:
  * - permanent (`fatal`) → `FatalError`: reported once, never retried;
- * - transient → `RetryableError` with the provider's `Retry-After` or our backoff,
- *   whichever is longer; on the last allowed attempt → `FatalError` saying we gave up.
+ * - transient → `RetryableError`, waiting exactly as long as the provider's
+ *   `Retry-After` asks when it gave one (a rate limit says when it lifts), else our
+ *   exponential backoff; on the last allowed attempt → `FatalError` saying we gave up.
  * Messages are scrubbed of secrets: they end up in the thread and the run's history.
  */
 export function toStepError(
@@ -37,5 +38,5 @@ export function toStepError(
   const message = scrub(failure.message, secrets);
   if (failure.kind === 'fatal') return new FatalError(`${message} (permanent error, not retried)`);
   if (attempt >= maxAttempts) return new FatalError(`gave up after ${attempt} attempts: ${message}`);
-  return new RetryableError(message, { retryAfter: Math.max(failure.retryAfterMs ?? 0, backoffMs(attempt)) });
+  return new RetryableError(message, { retryAfter: failure.retryAfterMs ?? backoffMs(attempt) });
 }
