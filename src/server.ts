@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { start } from 'workflow/api';
 import type { AppConfig } from './config/config.js';
-import { startEngine } from './engine/engine.js';
+import { startEngine, type Engine } from './engine/engine.js';
 import { healthHandler } from './health.js';
 import { createSlackApp } from './slack/app.js';
 import { incidentFanout } from './workflows/incident-fanout.js';
@@ -20,8 +20,21 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   process.on('unhandledRejection', (reason) => {
     logger.error(`unhandled rejection (a bug; please report it): ${(reason as Error)?.stack ?? String(reason)}`);
   });
+  // The Postgres engine keeps a LISTEN connection without an error handler, so a
+  // database restart would crash the process. A lost database connection is
+  // survivable (pools reconnect, jobs are retried); anything else still crashes.
+  let engine: Engine | undefined;
+  process.on('uncaughtException', (error) => {
+    if (isLostDatabaseConnection(error)) {
+      logger.warn(`database connection lost (${error.message}); reconnecting`);
+      engine?.databaseConnectionLost();
+      return;
+    }
+    logger.error(`uncaught exception: ${error.stack ?? error.message}`);
+    process.exit(1);
+  });
 
-  const engine = await startEngine({
+  engine = await startEngine({
     bundleDir: options.bundleDir,
     port: config.workflowPort,
     config: config.engine,
@@ -96,4 +109,11 @@ function describeDatabase(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** PostgreSQL's "terminating connection" errors and a dropped socket. */
+function isLostDatabaseConnection(error: Error): boolean {
+  const code = (error as { code?: string }).code;
+  if (code === '57P01' || code === '57P02' || code === '57P03') return true; // admin shutdown, crash shutdown, cannot connect now
+  return /^Connection terminated( unexpectedly)?$/.test(error.message) && Boolean(error.stack?.includes('/pg'));
 }

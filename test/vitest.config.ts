@@ -39,6 +39,8 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['test/reliability/**/*.test.ts'],
+          // One scenario at a time: each runs several processes against PostgreSQL.
+          fileParallelism: false,
           globalSetup: ['test/support/build-app.ts'],
           testTimeout: 180_000,
           hookTimeout: 60_000,

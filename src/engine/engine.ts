@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from '@slack/logger';
 import pg from 'pg';
-import { getWorld, setWorld } from 'workflow/runtime';
+import { createWorld, getWorld, setWorld } from 'workflow/runtime';
 import type { EngineConfig } from '../config/config.js';
 import { startLockRecovery, type LockRecovery } from './lock-recovery.js';
 import { sendWebResponse, toWebRequest } from './node-adapter.js';
@@ -33,6 +33,8 @@ export interface EngineHealth {
 
 export interface Engine {
   readonly kind: EngineConfig['kind'];
+  /** Tells the engine a database connection was lost (its runner is restarted). */
+  databaseConnectionLost(): void;
   /** Base URL of the loopback listener, e.g. `http://127.0.0.1:41234/.well-known/workflow/v1`. */
   readonly url: string;
   health(): Promise<EngineHealth>;
@@ -114,11 +116,46 @@ export async function startEngine(options: {
   }
   await world.start?.();
   let recovery: LockRecovery | undefined;
+  let restarting: Promise<void> | undefined;
+  let restartRunner = () => {};
   if (config.kind === 'postgres') {
+    // After a database outage the engine's job runner does not come back by itself
+    // (its workers exit on connection errors): replace the world with a fresh one.
+    restartRunner = () => {
+      restarting ??= (async () => {
+        logger.warn('restarting the job runner after a database outage');
+        await withTimeout(world.close?.(), 10_000).catch(() => undefined);
+        const fresh = skipRunningStepEnqueues(createWorld() as World, database!);
+        setWorld(fresh);
+        world = fresh;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await world.start?.();
+            break;
+          } catch (error) {
+            logger.warn(`job runner restart attempt ${attempt} failed: ${(error as Error).message}`);
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+          }
+        }
+        logger.info('job runner restarted');
+      })().finally(() => {
+        restarting = undefined;
+      });
+    };
     recovery = await startLockRecovery({
       connectionString: config.url,
       replicaId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       inflight: () => inflight.keys(),
+      onDatabaseBack: restartRunner,
+      // Keyed by the run's last event, so replicas that notice the same stall at
+      // once enqueue a single replay.
+      wakeRun: async ({ runId, workflowName, lastEventId }) => {
+        await world.queue(
+          `__wkf_workflow_${workflowName}` as Parameters<World['queue']>[0],
+          { runId, requestedAt: new Date() },
+          { idempotencyKey: `wake:${runId}:${lastEventId}` },
+        );
+      },
       logger,
     });
   }
@@ -126,6 +163,7 @@ export async function startEngine(options: {
   return {
     kind: config.kind,
     url,
+    databaseConnectionLost: () => restartRunner(),
     async health() {
       if (config.kind === 'postgres') {
         try {
@@ -143,6 +181,7 @@ export async function startEngine(options: {
       }
     },
     async close() {
+      await restarting;
       await world.close?.();
       await recovery?.stop();
       await database?.end();
@@ -151,6 +190,10 @@ export async function startEngine(options: {
       await closed;
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

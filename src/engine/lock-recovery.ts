@@ -24,6 +24,12 @@ export interface LockRecoveryOptions {
   intervalMs?: number;
   /** A replica whose heartbeat is older is dead; a job locked longer is a candidate. */
   staleAfterMs?: number;
+  /** Called when the database answers again after a tick found it unreachable. */
+  onDatabaseBack?: () => void;
+  /** Wakes a run that nothing will wake (see `STALLED_RUNS_SQL`). */
+  wakeRun?: (run: { runId: string; workflowName: string; lastEventId: string }) => Promise<void>;
+  /** How long a run's event log must stay unchanged before it counts as stalled. */
+  stalledAfterMs?: number;
   logger: Logger;
 }
 
@@ -54,6 +60,21 @@ where jobs.locked_at is not null
   and not exists (select 1 from live where live.message_id = jobs.payload->>'messageId')
 returning jobs.id, jobs.payload->>'messageId' as message_id`;
 
+/**
+ * Runs that are running but that nothing is going to wake: no step executing, no
+ * sleep or hook pending. Normally a step's completion enqueues the next replay; a
+ * database outage at the wrong moment can lose that message. Such a run is stalled
+ * if its event log does not change for a while; it is then replayed once more.
+ */
+export const STALLED_RUNS_SQL = `
+select r.id as run_id, r.name as workflow_name,
+       (select max(e.id) from workflow.workflow_events e where e.run_id = r.id) as last_event_id
+from workflow.workflow_runs r
+where r.status = 'running'
+  and not exists (select 1 from workflow.workflow_steps s where s.run_id = r.id and s.status = 'running')
+  and not exists (select 1 from workflow.workflow_waits w where w.run_id = r.id and w.completed_at is null)
+  and not exists (select 1 from workflow.workflow_hooks h where h.run_id = r.id)`;
+
 export interface LockRecovery {
   /** One heartbeat + sweep now; returns the message ids it freed. */
   tick(): Promise<string[]>;
@@ -69,19 +90,53 @@ export async function startLockRecovery(options: LockRecoveryOptions): Promise<L
   pool.on('error', (error) => options.logger.warn(`lock recovery: database connection lost (${error.message})`));
   await pool.query(SCHEMA_SQL);
 
+  // Last event seen per idle run, and since when.
+  const idle = new Map<string, { lastEventId: string; since: number }>();
+  const stalledAfterMs = options.stalledAfterMs ?? 30_000;
+
+  const wakeStalledRuns = async () => {
+    const rows = (await pool.query<{ run_id: string; workflow_name: string; last_event_id: string }>(STALLED_RUNS_SQL)).rows;
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.run_id);
+      const known = idle.get(row.run_id);
+      if (!known || known.lastEventId !== row.last_event_id) {
+        idle.set(row.run_id, { lastEventId: row.last_event_id, since: now });
+      } else if (now - known.since >= stalledAfterMs) {
+        options.logger.warn(`stalled run ${row.run_id}: no progress for ${Math.round((now - known.since) / 1000)} s; replaying it`);
+        idle.set(row.run_id, { lastEventId: row.last_event_id, since: now });
+        await options.wakeRun?.({ runId: row.run_id, workflowName: row.workflow_name, lastEventId: row.last_event_id });
+      }
+    }
+    for (const runId of idle.keys()) if (!seen.has(runId)) idle.delete(runId);
+  };
+
   const tick = async (): Promise<string[]> => {
     await pool.query(HEARTBEAT_SQL, [options.replicaId, [...options.inflight()]]);
     const freed = await pool.query<{ id: string; message_id: string }>(FREE_ORPHANED_JOBS_SQL, [staleAfterSeconds]);
     for (const row of freed.rows) {
       options.logger.warn(`lock recovery: freed job ${row.id} (message ${row.message_id}) held by a replica that stopped`);
-      options.logger.debug(`lock recovery: this replica is executing ${[...options.inflight()].join(', ') || 'nothing'}`);
     }
+    if (options.wakeRun) await wakeStalledRuns();
     return freed.rows.map((row) => row.message_id);
   };
 
+  let databaseDown = false;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = tick().catch((error: Error) => options.logger.warn(`lock recovery: ${error.message}`));
+    running = tick().then(
+      () => {
+        if (!databaseDown) return;
+        databaseDown = false;
+        options.logger.info('database reachable again');
+        options.onDatabaseBack?.();
+      },
+      (error: Error) => {
+        if (!databaseDown) options.logger.warn(`database unreachable (${error.message}); retrying every ${intervalMs} ms`);
+        databaseDown = true;
+      },
+    );
   }, intervalMs);
   timer.unref();
   await tick();

@@ -26,18 +26,18 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * afterwards) with the engine's schema, exactly as `npm run db:setup` creates it.
  * A PostgreSQL that cannot be reached fails the suite; it is never skipped.
  */
-export async function setUpEngine(kind: EngineKind): Promise<TestEngine> {
+export async function setUpEngine(kind: EngineKind, adminUrl = ADMIN_POSTGRES_URL): Promise<TestEngine> {
   if (kind === 'local') return { kind, env: {}, drop: async () => undefined };
   const name = `incident_router_test_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${ADMIN_POSTGRES_URL} (${(error as Error).message}): start it, or set TEST_POSTGRES_URL`);
+    throw new Error(`PostgreSQL is not reachable at ${adminUrl} (${(error as Error).message}): start it, or set TEST_POSTGRES_URL`);
   }
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(ADMIN_POSTGRES_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   await promisify(execFile)(process.execPath, ['src/build/db-setup.mjs'], {
@@ -49,7 +49,7 @@ export async function setUpEngine(kind: EngineKind): Promise<TestEngine> {
     databaseUrl,
     env: { WORKFLOW_TARGET_WORLD: '@workflow/world-postgres', WORKFLOW_POSTGRES_URL: databaseUrl },
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_POSTGRES_URL });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
