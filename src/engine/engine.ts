@@ -110,11 +110,25 @@ export async function startEngine(options: {
   // Both engines deliver here; without it they would guess from PORT, the public Slack port.
   process.env.WORKFLOW_LOCAL_BASE_URL = `http://127.0.0.1:${port}`;
 
+  // The local engine dispatches in-process. Its close() does not wait for executions
+  // in flight, so they are tracked here: a graceful stop lets them finish (a delivery
+  // cut off would be sent again on restart) and holds back anything new.
+  const executing = new Set<Promise<Response>>();
+  let draining = false;
+  const tracked =
+    (handler: Handler): Handler =>
+    (request) => {
+      if (draining) return new Promise<Response>(() => undefined); // resumed by the next start
+      const execution = handler(request);
+      executing.add(execution);
+      void execution.catch(() => undefined).finally(() => executing.delete(execution));
+      return execution;
+    };
   if (config.kind === 'local') {
-    world.registerHandler?.('__wkf_workflow_', handlers.get('/.well-known/workflow/v1/flow')!);
-    world.registerHandler?.('__wkf_step_', handlers.get('/.well-known/workflow/v1/step')!);
+    world.registerHandler?.('__wkf_workflow_', tracked(handlers.get('/.well-known/workflow/v1/flow')!));
+    world.registerHandler?.('__wkf_step_', tracked(handlers.get('/.well-known/workflow/v1/step')!));
   }
-  await world.start?.();
+  await startWorld(world, logger);
   let recovery: LockRecovery | undefined;
   let restarting: Promise<void> | undefined;
   let restartRunner = () => {};
@@ -130,7 +144,7 @@ export async function startEngine(options: {
         world = fresh;
         for (let attempt = 1; ; attempt++) {
           try {
-            await world.start?.();
+            await startWorld(world, logger);
             break;
           } catch (error) {
             logger.warn(`job runner restart attempt ${attempt} failed: ${(error as Error).message}`);
@@ -182,6 +196,10 @@ export async function startEngine(options: {
     },
     async close() {
       await restarting;
+      draining = true;
+      await Promise.allSettled([...executing]);
+      // Postgres: the job runner's stop waits for the jobs it is running (they call
+      // this process's loopback listener, still open until below).
       await world.close?.();
       await recovery?.stop();
       await database?.end();
@@ -190,6 +208,31 @@ export async function startEngine(options: {
       await closed;
     },
   };
+}
+
+/** Signals a library may not take over: this process owns its shutdown (server.ts). */
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2', 'SIGPIPE', 'SIGABRT'] as const;
+
+/**
+ * Starts the world's job runner, then removes any signal handler it installed. The
+ * Postgres engine's runner (graphile-worker) registers its own SIGTERM/SIGINT handlers:
+ * they stop its workers at once, then re-send the signal to kill the process — racing
+ * our graceful stop, which must first stop the Slack listener and let the executions
+ * in flight finish.
+ */
+async function startWorld(world: World, logger: Logger): Promise<void> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  try {
+    await world.start?.();
+  } finally {
+    for (const signal of SHUTDOWN_SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (before.get(signal)!.has(listener)) continue;
+        process.removeListener(signal, listener);
+        logger.debug(`engine: removed the job runner's own ${signal} handler`);
+      }
+    }
+  }
 }
 
 function withTimeout<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
