@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFailed } from 'vitest';
 
 const APP = fileURLToPath(new URL('../../dist/app.mjs', import.meta.url));
 
@@ -39,6 +40,7 @@ export async function startApp(env: Record<string, string>, options: { dataDir?:
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
+  showOutputOnFailure(() => output);
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
 
   const eventsUrl = await new Promise<string>((resolveUrl, reject) => {
@@ -85,4 +87,18 @@ export function runAppToExit(env: Record<string, string>): Promise<{ code: numbe
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   return new Promise((resolveExit) => child.once('exit', (code) => resolveExit({ code, output })));
+}
+
+/**
+ * When the current test fails, prints the end of the app's log beside the failure:
+ * a multi-process test is hard to diagnose from the assertion alone.
+ */
+function showOutputOnFailure(output: () => string): void {
+  try {
+    onTestFailed(() => {
+      console.error(`--- app process log (last 80 lines) ---\n${output().split('\n').slice(-80).join('\n')}`);
+    });
+  } catch {
+    // Started outside a test (in a hook): nothing to attach to.
+  }
 }
