@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, LogLevel } from '@slack/logger';
-import { start } from 'workflow/api';
+import { resumeHook, start } from 'workflow/api';
+import { actionToken, type IncidentAction } from './incident/lifecycle.js';
 import type { AppConfig } from './config/config.js';
 import { startEngine, type Engine } from './engine/engine.js';
 import { healthHandler } from './health.js';
@@ -49,9 +50,21 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   const configured = config.channels.filter((c) => c.configured).map((c) => c.name);
   const app = await createSlackApp(
     config,
-    async (incident) => {
-      const run = await start(incidentFanout, [{ incident, rules: config.routing.rules, configured }]);
-      return { runId: run.runId };
+    {
+      startIncident: async (incident) => {
+        const { rules, lifecycle } = config.routing;
+        const run = await start(incidentFanout, [{ incident, rules, configured, lifecycle }]);
+        return { runId: run.runId };
+      },
+      sendAction: async (incidentId: string, action: IncidentAction) => {
+        try {
+          await resumeHook(actionToken(incidentId), action);
+          return 'delivered';
+        } catch (error) {
+          if (isEndedRun(error)) return 'ended';
+          throw error;
+        }
+      },
     },
     logger,
     [{ path: '/healthz', method: ['GET'], handler: health }],
@@ -109,6 +122,12 @@ function describeDatabase(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** The incident's hook is gone (its run resolved or expired) or its run already finished. */
+function isEndedRun(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === 'HookNotFoundError' || name === 'EntityConflictError' || name === 'WorkflowRunNotFoundError';
 }
 
 /** PostgreSQL's "terminating connection" errors and a dropped socket. */

@@ -7,6 +7,14 @@ export interface DeliveryContext {
   idempotencyKey: string;
   /** 1 for the first try, 2 for the first retry, and so on. */
   attempt: number;
+  /** Set when this is a re-notification because nobody acknowledged the incident. */
+  escalation?: EscalationRound;
+}
+
+/** Which escalation round a delivery belongs to. */
+export interface EscalationRound {
+  round: number;
+  rounds: number;
 }
 
 /** What a channel reports after a successful delivery; shown in the Slack thread. */

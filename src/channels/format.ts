@@ -1,4 +1,5 @@
 import type { Incident } from '../incident/incident.js';
+import type { EscalationRound } from './channel.js';
 
 /** Plain-text renderings of an incident shared by the non-Slack channels. */
 
@@ -42,4 +43,14 @@ export function urlOrigin(url: string): string {
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The incident as an escalation re-sends it: its message opens with the round, so
+ * every channel (subject, SMS, PagerDuty summary, alerts channel) says why it came again.
+ */
+export function asEscalation(incident: Incident, escalation: EscalationRound | undefined): Incident {
+  if (!escalation) return incident;
+  const notice = `ESCALATION ${escalation.round}/${escalation.rounds}: not acknowledged yet.`;
+  return { ...incident, message: `${notice}\n${incident.message}` };
 }

@@ -51,3 +51,13 @@ export const pagerDutyChannel = defineChannel({
     return { recipients: ['PagerDuty service'], reference: answer?.dedup_key ?? incident.id };
   },
 });
+
+/** Acknowledges or resolves the PagerDuty alert that `deliver` triggered (same `dedup_key`). */
+export async function sendPagerDutyAction(
+  settings: ReturnType<typeof pagerDutyChannel.settings>,
+  incidentId: string,
+  action: 'acknowledge' | 'resolve',
+): Promise<void> {
+  const body = JSON.stringify({ routing_key: settings.routingKey, event_action: action, dedup_key: incidentId });
+  await postJson('PagerDuty', settings.url, body);
+}

@@ -35,9 +35,10 @@ export const webhookChannel = defineChannel({
   async deliver(settings, incident, context) {
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({
-      type: 'incident.triggered',
+      type: context.escalation ? 'incident.escalated' : 'incident.triggered',
       timestamp: new Date(timestamp * 1000).toISOString(),
       data: {
+        ...(context.escalation ? { escalation: context.escalation } : {}),
         id: incident.id,
         severity: incident.severity,
         message: incident.message,

@@ -4,6 +4,7 @@ import { presentEnv, resolveChannelSettings, type ConfigProblem } from '../chann
 import { httpUrl } from '../channels/env-values.js';
 import { loadRoutingFile } from '../routing/routing-file.js';
 import { DEFAULT_RULES, type RouteRule } from '../routing/rules.js';
+import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../incident/lifecycle.js';
 
 export type EngineConfig =
   | { kind: 'local'; dataDir: string }
@@ -26,7 +27,8 @@ export interface AppConfig {
   workflowPort: number;
   /** The durable engine: the embedded local world, or the Postgres world for replicas. */
   engine: EngineConfig;
-  routing: { rules: RouteRule[]; source: string };
+  /** Routing rules, escalation and how long an incident's buttons stay live. */
+  routing: { rules: RouteRule[]; lifecycle: LifecycleSettings; source: string };
   channels: Array<{ name: string; configured: boolean; missing: string[] }>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -130,10 +132,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     });
   }
 
-  let routing: AppConfig['routing'] = { rules: [...DEFAULT_RULES], source: 'default rules' };
+  let routing: AppConfig['routing'] = { rules: [...DEFAULT_RULES], lifecycle: DEFAULT_LIFECYCLE, source: 'default rules' };
   if (env.ROUTING_FILE) {
-    const file = loadRoutingFile(env.ROUTING_FILE, [...CHANNELS.keys()]);
-    if (file.rules) routing = { rules: file.rules, source: env.ROUTING_FILE };
+    const file = loadRoutingFile(env.ROUTING_FILE, [...CHANNELS.keys()], DEFAULT_LIFECYCLE);
+    if (file.rules) routing = { rules: file.rules, lifecycle: file.lifecycle, source: env.ROUTING_FILE };
     problems.push(...file.problems);
   }
 

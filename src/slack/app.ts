@@ -3,6 +3,13 @@ import type { AppConfig } from '../config/config.js';
 import { INCIDENT_MODAL_CALLBACK_ID } from './blocks/incident-modal.js';
 import { openIncidentModal } from './listeners/commands/open-incident-modal.js';
 import { submitIncident, type StartIncident } from './listeners/views/submit-incident.js';
+import { INCIDENT_ACTION_PATTERN, incidentAction, type SendIncidentAction } from './listeners/actions/incident-action.js';
+
+/** What the listeners hand work to: the durable engine. */
+export interface IncidentEngine {
+  startIncident: StartIncident;
+  sendAction: SendIncidentAction;
+}
 
 /**
  * The Slack side: a Bolt app whose listeners stay thin (ack, then hand off). HTTP
@@ -11,7 +18,7 @@ import { submitIncident, type StartIncident } from './listeners/views/submit-inc
  */
 export async function createSlackApp(
   config: AppConfig,
-  startIncident: StartIncident,
+  engine: IncidentEngine,
   logger: Logger,
   customRoutes: CustomRoute[] = [],
 ): Promise<App> {
@@ -34,7 +41,8 @@ export async function createSlackApp(
   });
 
   app.command('/incident', openIncidentModal);
-  app.view(INCIDENT_MODAL_CALLBACK_ID, submitIncident(startIncident));
+  app.view(INCIDENT_MODAL_CALLBACK_ID, submitIncident(engine.startIncident));
+  app.action(INCIDENT_ACTION_PATTERN, incidentAction(engine.sendAction));
   app.error(async (error) => {
     logger.error(`unhandled error in a Slack listener: ${error.message}`);
   });

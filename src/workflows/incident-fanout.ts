@@ -1,10 +1,26 @@
-import { getWorkflowMetadata } from 'workflow';
+import { createHook, getWorkflowMetadata, sleep } from 'workflow';
 import type { Incident, Severity } from '../incident/incident.js';
+import { actionToken, escalationDueAt, type Actor, type IncidentAction, type LifecycleSettings } from '../incident/lifecycle.js';
 import { routeIncident, type RouteRule } from '../routing/rules.js';
 import type { ChannelOutcome, ChannelStatus } from '../slack/blocks/outcome.js';
-import { outcomeReply, routingReply, summaryReply, type DeliverySummary } from '../slack/blocks/thread-replies.js';
+import type { IncidentView } from '../slack/blocks/root-message.js';
+import {
+  acknowledgedReply,
+  alreadyAcknowledgedNotice,
+  closedReply,
+  escalationReply,
+  nothingToRetryNotice,
+  outcomeReply,
+  pagerDutyEventReply,
+  resolvedReply,
+  retryReply,
+  routingReply,
+  summaryReply,
+  type DeliverySummary,
+} from '../slack/blocks/thread-replies.js';
 import { deliverToChannel } from './steps/deliver-to-channel.js';
-import { postRootMessage, postThreadReply, updateRootMessage, type Thread } from './steps/slack-thread.js';
+import { sendPagerDutyEvent } from './steps/pagerduty-event.js';
+import { postEphemeralNotice, postRootMessage, postThreadReply, updateRootMessage, type Thread } from './steps/slack-thread.js';
 
 export interface IncidentFanoutInput {
   incident: Incident;
@@ -12,74 +28,228 @@ export interface IncidentFanoutInput {
   rules: RouteRule[];
   /** Channels that had settings when the incident was filed. */
   configured: string[];
+  /** Escalation policies and how long the buttons stay live. */
+  lifecycle: LifecycleSettings;
 }
 
 export interface IncidentFanoutResult extends DeliverySummary {
   severity: Severity;
+  acknowledged?: Actor;
+  resolved?: Actor;
+  /** Escalation rounds sent. */
+  escalations: number;
+  /** How the run ended: someone resolved it, or its buttons expired. */
+  ended: 'resolved' | 'expired';
 }
 
+type LoopEvent = { kind: 'click'; action: IncidentAction } | { kind: 'escalate'; round: number } | { kind: 'expire' };
+
 /**
- * The incident fan-out, as a recipient list: route by severity, deliver to every
- * matched channel in parallel (one step each, isolated), and keep the Slack thread
- * current as each delivery settles. Orchestration only: all I/O happens in steps.
+ * One incident, from report to resolve. First the fan-out, as a recipient list: route
+ * by severity, deliver to every matched channel in parallel (one step each, isolated),
+ * keep the Slack thread current as each delivery settles. Meanwhile the root message
+ * is the incident's control panel: Acknowledge, Resolve and Retry failed arrive on a
+ * hook, and unacknowledged incidents escalate on durable sleeps. Orchestration only:
+ * all I/O happens in steps, so a restart resumes exactly where the run was.
  */
 export async function incidentFanout(input: IncidentFanoutInput): Promise<IncidentFanoutResult> {
   'use workflow';
-  const { incident } = input;
+  const { incident, lifecycle } = input;
+  const { workflowRunId } = getWorkflowMetadata();
   const matched = routeIncident(input.rules, incident.severity, input.configured);
-  const statuses = matched.map((channel) => ({ channel, status: 'pending' as ChannelStatus }));
+  const policy = lifecycle.escalation[incident.severity];
+  const pagerDutyRouted = matched.includes('pagerduty') && input.configured.includes('pagerduty');
+  // Clicks on the buttons arrive here from the moment the run starts.
+  const clicks = createHook<IncidentAction>({ token: actionToken(incident.id) });
+
+  const view: IncidentView & { statuses: Array<{ channel: string; status: ChannelStatus }> } = {
+    statuses: matched.map((channel) => ({ channel, status: 'pending' as ChannelStatus })),
+  };
+  const reasons = new Map<string, string>();
+  /** Work that must finish before the run may end: deliveries and PagerDuty events. */
+  const background: Array<Promise<unknown>> = [];
 
   // The root message and the deliveries start together: the Slack thread is reporting
   // and must never hold a delivery up. If neither the channel nor the reporter's DM
   // takes the root message, the alert still goes out; only the thread is missing.
   const threadReady: Promise<Thread | undefined> = postRootMessage(incident, matched).catch(() => undefined);
 
-  // Thread updates run one after another, in the order results land, so the root
-  // message never goes back to an older state. A failed update does not stop the rest.
+  // Everything Slack shows goes out one message at a time, in the order things happen,
+  // so the root message never goes back to an older state. A failed post stops nothing.
   let threadUpdates: Promise<unknown> = threadReady.then((thread) =>
     thread ? postThreadReply(thread, routingReply(incident.id, matched)).catch(ignore) : undefined,
   );
-  const report = (outcome: ChannelOutcome, index: number): void => {
-    statuses[index]!.status = outcome.status;
-    const snapshot = statuses.map((s) => ({ ...s }));
+  const inThread = (send: (thread: Thread) => Promise<void>): void => {
     threadUpdates = threadUpdates.then(async () => {
       const thread = await threadReady;
-      if (!thread) return;
-      await postThreadReply(thread, outcomeReply(outcome)).catch(ignore);
-      await updateRootMessage(thread, incident, snapshot).catch(ignore);
+      if (thread) await send(thread).catch(ignore);
     });
   };
+  /** Queues thread replies, then (with `updateRoot`) the root message as it stands now. */
+  const post = (text: string, updateRoot = false): void => {
+    const snapshot = updateRoot ? { ...view, statuses: view.statuses.map((s) => ({ ...s })) } : undefined;
+    inThread(async (thread) => {
+      await postThreadReply(thread, text).catch(ignore);
+      if (snapshot) await updateRootMessage(thread, incident, snapshot);
+    });
+  };
+  const notice = (userId: string, text: string): void => inThread((thread) => postEphemeralNotice(thread, userId, text));
 
-  // One step per channel, all started at once. Each reports its result as it lands;
-  // the handlers are attached the moment a delivery starts, so a fast failure is never
-  // an unhandled rejection while something else is awaited.
   const failed = (channel: string, error: unknown): ChannelOutcome => ({ channel, status: 'failed', reason: failureReason(error) });
-  const deliveries = matched.map((channel) => deliverToChannel(channel, incident));
-  deliveries.forEach((delivery, index) => {
-    delivery.then(
-      (outcome) => report(outcome, index),
-      (error: unknown) => report(failed(matched[index]!, error), index),
-    );
-  });
-  // Isolation: one channel's failure neither stops nor delays the others.
-  const settled = await Promise.allSettled(deliveries);
-  const outcomes = settled.map((result, index) =>
-    result.status === 'fulfilled' ? result.value : failed(matched[index]!, result.reason),
+
+  /**
+   * Delivers to a routed channel (the first time, or again on Retry failed). The
+   * result handlers are attached the moment the step starts, so a fast failure is
+   * never an unhandled rejection while something else is awaited.
+   */
+  const deliverRouted = (index: number, context?: string): Promise<ChannelOutcome> => {
+    const entry = view.statuses[index]!;
+    entry.status = 'pending';
+    const settled = deliverToChannel(entry.channel, incident)
+      .then(
+        (outcome) => outcome,
+        (error: unknown) => failed(entry.channel, error),
+      )
+      .then((outcome) => {
+        entry.status = outcome.status;
+        if (outcome.status === 'failed') reasons.set(entry.channel, outcome.reason);
+        else reasons.delete(entry.channel);
+        post(outcomeReply(outcome, context), true);
+        return outcome;
+      });
+    background.push(settled);
+    return settled;
+  };
+
+  // The fan-out: one step per channel, all started at once; isolation means one
+  // channel's failure neither stops nor delays the others.
+  const firstRound = matched.map((_, index) => deliverRouted(index));
+  background.push(
+    Promise.all(firstRound).then((outcomes) => post(summaryReply(summarize(incident.id, outcomes), workflowRunId))),
   );
+
+  // Escalation: a durable sleep per round, due `round · after` from the report.
+  let escalation: Promise<LoopEvent> | undefined;
+  const armEscalation = (round: number): void => {
+    escalation =
+      policy && round <= policy.rounds
+        ? sleep(escalationDueAt(incident.reportedAt, policy, round)).then((): LoopEvent => ({ kind: 'escalate', round }))
+        : undefined;
+  };
+  armEscalation(1);
+  const escalate = (round: number): void => {
+    if (!policy) return;
+    view.escalation = { round, rounds: policy.rounds };
+    const targets = policy.channels.filter((channel) => input.configured.includes(channel));
+    post(escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets), true);
+    for (const channel of targets) {
+      const label = `escalation ${round}/${policy.rounds}`;
+      background.push(
+        deliverToChannel(channel, incident, { round, rounds: policy.rounds })
+          .then(
+            (outcome) => outcome,
+            (error: unknown) => failed(channel, error),
+          )
+          .then((outcome) => post(outcomeReply(outcome, label))),
+      );
+    }
+    armEscalation(round + 1);
+  };
+
+  const pagerDuty = (action: 'acknowledge' | 'resolve'): void => {
+    if (!pagerDutyRouted) return;
+    background.push(
+      sendPagerDutyEvent(incident.id, action).then(
+        () => post(pagerDutyEventReply(action, { ok: true })),
+        (error: unknown) => post(pagerDutyEventReply(action, { ok: false, reason: failureReason(error) })),
+      ),
+    );
+  };
+
+  const iterator = clicks[Symbol.asyncIterator]();
+  const nextClick = (): Promise<LoopEvent> =>
+    iterator.next().then((next): LoopEvent => (next.done ? { kind: 'expire' } : { kind: 'click', action: next.value }));
+  let click = nextClick();
+  const expiry = sleep(new Date(Date.parse(incident.reportedAt) + lifecycle.closeAfterMs)).then((): LoopEvent => ({ kind: 'expire' }));
+
+  // The control panel: one event at a time, none of them waiting on a delivery.
+  try {
+    for (;;) {
+      const event = await Promise.race(escalation ? [click, expiry, escalation] : [click, expiry]);
+      if (event.kind === 'expire') {
+        view.closed = true;
+        post(closedReply(lifecycle.closeAfterMs), true);
+        break;
+      }
+      if (event.kind === 'escalate') {
+        escalate(event.round);
+        continue;
+      }
+      click = nextClick();
+      const { action: kind, ...actor } = event.action;
+      if (kind === 'acknowledge') {
+        if (view.acknowledged) {
+          notice(actor.userId, alreadyAcknowledgedNotice(incident.id, view.acknowledged));
+          continue;
+        }
+        view.acknowledged = actor;
+        const stopped = escalation !== undefined;
+        escalation = undefined;
+        post(acknowledgedReply(actor, stopped), true);
+        pagerDuty('acknowledge');
+      } else if (kind === 'resolve') {
+        view.resolved = actor;
+        escalation = undefined;
+        post(resolvedReply(actor), true);
+        pagerDuty('resolve');
+        break;
+      } else {
+        const failedNow = view.statuses.flatMap((s, index) => (s.status === 'failed' ? [index] : []));
+        if (failedNow.length === 0) {
+          notice(actor.userId, nothingToRetryNotice(incident.id));
+          continue;
+        }
+        for (const index of failedNow) view.statuses[index]!.status = 'pending';
+        post(retryReply(actor, failedNow.map((index) => view.statuses[index]!.channel)), true);
+        for (const index of failedNow) deliverRouted(index, 'retry');
+      }
+    }
+  } finally {
+    // Later clicks find no hook and get a clear "no longer active" answer.
+    clicks.dispose();
+  }
+
+  // Deliveries still in flight (a retry riding out an outage) finish and are reported.
+  for (let awaited = 0; awaited < background.length; ) {
+    awaited = background.length;
+    await Promise.all(background);
+  }
   await threadUpdates;
 
-  const summary: IncidentFanoutResult = {
-    incidentId: incident.id,
+  return {
+    ...summarize(
+      incident.id,
+      view.statuses.map((s): ChannelOutcome =>
+        s.status === 'delivered'
+          ? { channel: s.channel, status: 'delivered', recipients: [], attempt: 1 }
+          : { channel: s.channel, status: 'failed', reason: reasons.get(s.channel) ?? 'not delivered' },
+      ),
+    ),
     severity: incident.severity,
-    matched,
+    ...(view.acknowledged ? { acknowledged: view.acknowledged } : {}),
+    ...(view.resolved ? { resolved: view.resolved } : {}),
+    escalations: view.escalation?.round ?? 0,
+    ended: view.resolved ? 'resolved' : 'expired',
+  };
+}
+
+function summarize(incidentId: string, outcomes: readonly ChannelOutcome[]): DeliverySummary {
+  return {
+    incidentId,
+    matched: outcomes.map((o) => o.channel),
     delivered: outcomes.filter((o) => o.status === 'delivered').map((o) => o.channel),
     failed: outcomes.flatMap((o) => (o.status === 'failed' ? [{ channel: o.channel, reason: o.reason }] : [])),
   };
-  const thread = await threadReady;
-  if (thread) {
-    await postThreadReply(thread, summaryReply(summary, getWorkflowMetadata().workflowRunId)).catch(ignore);
-  }
-  return summary;
 }
 
 function ignore(): void {}

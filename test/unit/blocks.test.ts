@@ -27,12 +27,12 @@ function expectWithinSlackLimits(blocks: any[], text: string) {
 
 describe('root message', () => {
   it('shows badge, id, message, reporter, routed channels and the live summary', () => {
-    const message = rootMessage(incident('db latency is spiking'), [
+    const message = rootMessage(incident('db latency is spiking'), { statuses: [
       { channel: 'slack', status: 'delivered' },
       { channel: 'email', status: 'delivered' },
       { channel: 'sms', status: 'pending' },
       { channel: 'pagerduty', status: 'failed' },
-    ]);
+    ] });
     expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: '🔴 CRITICAL · INC-7K3F9Q2M' } });
     expect(JSON.stringify(message.blocks)).toContain('Reported by <@U0REPORTER> · Routing to: slack, email, sms, pagerduty');
     expect(JSON.stringify(message.blocks)).toContain('✅ slack  ✅ email  ⏳ sms  ❌ pagerduty — 2/4 delivered');
@@ -41,7 +41,7 @@ describe('root message', () => {
 
   it('stays inside Slack limits for the longest message, even when escaping grows it', () => {
     for (const body of ['x'.repeat(MESSAGE_MAX_LENGTH), '<'.repeat(MESSAGE_MAX_LENGTH), '&'.repeat(MESSAGE_MAX_LENGTH)]) {
-      const message = rootMessage(incident(body), [{ channel: 'slack', status: 'pending' }], 'note');
+      const message = rootMessage(incident(body), { statuses: [{ channel: 'slack', status: 'failed' }] }, 'note');
       expectWithinSlackLimits(message.blocks, message.text);
     }
   });

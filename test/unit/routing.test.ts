@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRoutingFile } from '../../src/routing/routing-file.js';
+import { DEFAULT_LIFECYCLE } from '../../src/incident/lifecycle.js';
 import { DEFAULT_RULES, routeIncident } from '../../src/routing/rules.js';
 
 const ALL = ['slack', 'email', 'sms', 'pagerduty', 'webhook'];
@@ -43,13 +44,61 @@ describe('loadRoutingFile', () => {
         { channel: 'pagerduty', minSeverity: 'warning', whenConfigured: true },
       ],
     });
-    expect(loadRoutingFile(path, ALL)).toEqual({
+    expect(loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE)).toEqual({
       rules: [
         { channel: 'slack', severities: ['info'] },
         { channel: 'pagerduty', severities: ['warning', 'critical'], whenConfigured: true },
       ],
+      lifecycle: DEFAULT_LIFECYCLE,
       problems: [],
     });
+  });
+
+  it('reads escalation per severity and how long the buttons stay live', () => {
+    const path = file('escalation.json', {
+      rules: [{ channel: 'slack', minSeverity: 'info' }],
+      escalation: {
+        critical: { after: '2m', rounds: 2, channels: ['sms'] },
+        warning: { after: 45_000, rounds: 1, channels: [], mentionHere: false },
+        info: 'never',
+      },
+      closeAfter: '3d',
+    });
+    expect(loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE)).toMatchObject({
+      lifecycle: {
+        escalation: {
+          critical: { afterMs: 120_000, rounds: 2, channels: ['sms'], mentionHere: true },
+          warning: { afterMs: 45_000, rounds: 1, channels: [], mentionHere: false },
+        },
+        closeAfterMs: 3 * 86_400_000,
+      },
+      problems: [],
+    });
+  });
+
+  it('an escalation section replaces the default one: a severity left out never escalates', () => {
+    const path = file('no-critical.json', { rules: [{ channel: 'slack', minSeverity: 'info' }], escalation: {} });
+    const loaded = loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.rules && loaded.lifecycle).toEqual({ escalation: {}, closeAfterMs: DEFAULT_LIFECYCLE.closeAfterMs });
+  });
+
+  it('names the path of a bad escalation setting', () => {
+    const path = file('bad-escalation.json', {
+      rules: [{ channel: 'slack', minSeverity: 'info' }],
+      escalation: { critical: { after: 'soon', rounds: 0, channels: ['fax'] }, sev1: 'never' },
+      closeAfter: '0s',
+    });
+    const messages = loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE).problems.map((p) => p.message.replace(path, 'FILE'));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'ROUTING_FILE FILE: escalation.critical.after must be a duration such as "30s", "5m", "1h" or "7d"',
+        'ROUTING_FILE FILE: escalation.critical.rounds must be at least 1',
+        expect.stringMatching(/^ROUTING_FILE FILE: escalation\.critical\.channels\[0\] must be one of the channels/),
+        expect.stringMatching(/^ROUTING_FILE FILE: escalation Unrecognized key: "sev1"/),
+        'ROUTING_FILE FILE: closeAfter must be a duration such as "30s", "5m", "1h" or "7d"',
+      ]),
+    );
   });
 
   it('names the JSON path of every bad value', () => {
@@ -61,7 +110,7 @@ describe('loadRoutingFile', () => {
         { channel: 'sms', severities: ['critical'], extra: 1 },
       ],
     });
-    const messages = loadRoutingFile(path, ALL).problems.map((p) => p.message.replace(path, 'FILE'));
+    const messages = loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE).problems.map((p) => p.message.replace(path, 'FILE'));
     expect(messages).toEqual([
       'ROUTING_FILE FILE: rules[0].channel must be one of the channels slack, email, sms, pagerduty, webhook',
       'ROUTING_FILE FILE: rules[1].minSeverity must be one of info, warning, critical',
@@ -71,7 +120,7 @@ describe('loadRoutingFile', () => {
   });
 
   it('reports a missing file and broken JSON', () => {
-    expect(loadRoutingFile(join(dir, 'nope.json'), ALL).problems[0]!.message).toMatch(/nope\.json does not exist$/);
-    expect(loadRoutingFile(file('broken.json', '{"rules": ['), ALL).problems[0]!.message).toMatch(/is not valid JSON/);
+    expect(loadRoutingFile(join(dir, 'nope.json'), ALL, DEFAULT_LIFECYCLE).problems[0]!.message).toMatch(/nope\.json does not exist$/);
+    expect(loadRoutingFile(file('broken.json', '{"rules": ['), ALL, DEFAULT_LIFECYCLE).problems[0]!.message).toMatch(/is not valid JSON/);
   });
 });

@@ -1,5 +1,6 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, Button } from '@slack/types';
 import { SEVERITY_EMOJI, type Incident } from '../../incident/incident.js';
+import { formatTime, type Actor, type IncidentActionKind } from '../../incident/lifecycle.js';
 import { mentionUser, userText } from '../mrkdwn.js';
 import { STATUS_ICON, type ChannelStatus } from './outcome.js';
 
@@ -8,21 +9,82 @@ export interface RootMessage {
   blocks: KnownBlock[];
 }
 
+/** What the root message shows: each routed channel's delivery and where the incident stands. */
+export interface IncidentView {
+  statuses: ReadonlyArray<{ channel: string; status: ChannelStatus }>;
+  acknowledged?: Actor;
+  resolved?: Actor;
+  /** Escalation rounds sent so far, of how many. */
+  escalation?: { round: number; rounds: number };
+  /** The buttons expired before anyone resolved the incident. */
+  closed?: boolean;
+}
+
+/** Block and action ids of the root message's buttons; the button's value is the incident id. */
+export const INCIDENT_ACTIONS_BLOCK_ID = 'incident_actions';
+export const ACTION_IDS: Record<IncidentActionKind, string> = {
+  acknowledge: 'incident_acknowledge',
+  resolve: 'incident_resolve',
+  retry: 'incident_retry',
+};
+
 /** `✅ slack ✅ email ⏳ sms ❌ pagerduty — 2/4 delivered` */
-export function statusSummary(statuses: ReadonlyArray<{ channel: string; status: ChannelStatus }>): string {
+export function statusSummary(statuses: IncidentView['statuses']): string {
   if (statuses.length === 0) return 'No channel matched the routing rules: nobody else was notified.';
   const delivered = statuses.filter((s) => s.status === 'delivered').length;
   const icons = statuses.map((s) => `${STATUS_ICON[s.status]} ${s.channel}`).join('  ');
   return `${icons} — ${delivered}/${statuses.length} delivered`;
 }
 
+/** `*Status:* 👀 Acknowledged by @jane at 10:05 UTC` and the like. */
+export function incidentStatus(view: IncidentView): string {
+  if (view.resolved) return `✅ Resolved by ${mentionUser(view.resolved.userId)} at ${formatTime(view.resolved.at)}`;
+  const parts: string[] = [];
+  if (view.acknowledged) parts.push(`👀 Acknowledged by ${mentionUser(view.acknowledged.userId)} at ${formatTime(view.acknowledged.at)}`);
+  else parts.push('🔔 Open, not acknowledged');
+  if (view.escalation && !view.acknowledged) parts.push(`🚨 escalated ${view.escalation.round}/${view.escalation.rounds}`);
+  if (view.closed) parts.push('buttons expired');
+  return parts.join(' · ');
+}
+
+function button(incidentId: string, action: IncidentActionKind, text: string, style?: 'primary' | 'danger'): Button {
+  return {
+    type: 'button',
+    action_id: ACTION_IDS[action],
+    text: { type: 'plain_text', text, emoji: true },
+    value: incidentId,
+    ...(style ? { style } : {}),
+    ...(action === 'resolve'
+      ? {
+          confirm: {
+            title: { type: 'plain_text', text: 'Resolve this incident?' },
+            text: { type: 'plain_text', text: `${incidentId} will be marked resolved, escalation stops and PagerDuty is resolved.` },
+            confirm: { type: 'plain_text', text: 'Resolve' },
+            deny: { type: 'plain_text', text: 'Cancel' },
+          },
+        }
+      : {}),
+  };
+}
+
+/** The control panel: Acknowledge until someone does, Resolve, and Retry failed while a channel has failed. */
+function controls(incident: Incident, view: IncidentView): Button[] {
+  if (view.resolved || view.closed) return [];
+  const buttons: Button[] = [];
+  if (!view.acknowledged) buttons.push(button(incident.id, 'acknowledge', '👀 Acknowledge', 'primary'));
+  buttons.push(button(incident.id, 'resolve', '✅ Resolve'));
+  if (view.statuses.some((s) => s.status === 'failed')) buttons.push(button(incident.id, 'retry', '🔁 Retry failed', 'danger'));
+  return buttons;
+}
+
 /**
- * The incident's root message: severity badge, id, message, reporter, routed channels
- * and a live delivery summary. Only the user's message is user text, and it is escaped.
+ * The incident's root message: severity badge, id, message, reporter, routed channels,
+ * a live delivery summary, where the incident stands, and its buttons. Only the user's
+ * message is user text, and it is escaped.
  */
-export function rootMessage(incident: Incident, statuses: ReadonlyArray<{ channel: string; status: ChannelStatus }>, note?: string): RootMessage {
+export function rootMessage(incident: Incident, view: IncidentView, note?: string): RootMessage {
   const severity = incident.severity.toUpperCase();
-  const routed = statuses.length > 0 ? statuses.map((s) => s.channel).join(', ') : 'no channel';
+  const routed = view.statuses.length > 0 ? view.statuses.map((s) => s.channel).join(', ') : 'no channel';
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -34,11 +96,15 @@ export function rootMessage(incident: Incident, statuses: ReadonlyArray<{ channe
       elements: [{ type: 'mrkdwn', text: `Reported by ${mentionUser(incident.reporterId)} · Routing to: ${routed}` }],
     },
     { type: 'divider' },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Delivery:* ${statusSummary(statuses)}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Delivery:* ${statusSummary(view.statuses)}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Status:* ${incidentStatus(view)}` } },
   ];
+  const buttons = controls(incident, view);
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: INCIDENT_ACTIONS_BLOCK_ID, elements: buttons });
   if (note) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+  const state = view.resolved ? 'RESOLVED ' : '';
   return {
-    text: `${severity} incident ${incident.id}: ${userText(incident.message, 200)}`,
+    text: `${state}${severity} incident ${incident.id}: ${userText(incident.message, 200)}`,
     blocks,
   };
 }

@@ -1,5 +1,6 @@
 import type { ChannelOutcome } from './outcome.js';
-import { escapeMrkdwn, truncateEscaped } from '../mrkdwn.js';
+import { formatDuration, formatTime, type Actor } from '../../incident/lifecycle.js';
+import { escapeMrkdwn, mentionUser, truncateEscaped } from '../mrkdwn.js';
 
 /** Thread replies are short mrkdwn texts; anything that came from outside is escaped. */
 
@@ -9,13 +10,65 @@ export function routingReply(incidentId: string, channels: readonly string[]): s
   return `Routing ${incidentId} to ${channels.length} ${noun}: ${channels.join(', ')}. Results follow as each one lands.`;
 }
 
-export function outcomeReply(outcome: ChannelOutcome): string {
+/** One channel's result; `context` names a later round, e.g. `escalation 1/3` or `retry`. */
+export function outcomeReply(outcome: ChannelOutcome, context?: string): string {
+  const label = context ? ` (${context})` : '';
   if (outcome.status === 'delivered') {
     const to = outcome.recipients.map(escapeMrkdwn).join(', ');
     const attempts = outcome.attempt > 1 ? ` (on attempt ${outcome.attempt})` : '';
-    return `✅ *${outcome.channel}* delivered to ${to}${attempts}`;
+    return `✅ *${outcome.channel}* delivered to ${to}${attempts}${label}`;
   }
-  return `❌ *${outcome.channel}* failed: ${truncateEscaped(escapeMrkdwn(outcome.reason), 2500)}`;
+  return `❌ *${outcome.channel}* failed${label}: ${truncateEscaped(escapeMrkdwn(outcome.reason), 2500)}`;
+}
+
+/** `by <@U123> at 10:05 UTC`: the audit trail of every button. */
+function byWhom(actor: Actor): string {
+  return `by ${mentionUser(actor.userId)} at ${formatTime(actor.at)}`;
+}
+
+export function acknowledgedReply(actor: Actor, stoppedEscalation: boolean): string {
+  return `👀 Acknowledged ${byWhom(actor)}.${stoppedEscalation ? ' Escalation stopped.' : ''}`;
+}
+
+export function resolvedReply(actor: Actor): string {
+  return `✅ Resolved ${byWhom(actor)}. The buttons are gone; escalation, if any, stopped.`;
+}
+
+export function retryReply(actor: Actor, channels: readonly string[]): string {
+  return `🔁 Retry of the failed channels (${channels.join(', ')}) asked ${byWhom(actor)}. Results follow.`;
+}
+
+/** The bot's own `<!here>`: never built from user text. */
+export function escalationReply(
+  incidentId: string,
+  round: { round: number; rounds: number; afterMs: number; mentionHere: boolean },
+  channels: readonly string[],
+): string {
+  const here = round.mentionHere ? '<!here> ' : '';
+  const waited = formatDuration(round.afterMs * round.round);
+  const targets = channels.length > 0 ? `Re-notifying ${channels.join(', ')}.` : 'No escalation channel is configured: this message is the escalation.';
+  const last = round.round >= round.rounds ? ' This was the last escalation round.' : '';
+  return `🚨 ${here}Escalation ${round.round}/${round.rounds}: ${incidentId} is not acknowledged after ${waited}. ${targets}${last}`;
+}
+
+export function closedReply(closeAfterMs: number): string {
+  return `⌛ ${formatDuration(closeAfterMs)} without a resolve: this incident's buttons have expired. Resolve it in PagerDuty (if it was paged) and report anything new with /incident.`;
+}
+
+export function pagerDutyEventReply(action: 'acknowledge' | 'resolve', outcome: { ok: true } | { ok: false; reason: string }): string {
+  const past = action === 'acknowledge' ? 'acknowledged' : 'resolved';
+  return outcome.ok
+    ? `✅ *pagerduty* ${past} (same dedup key)`
+    : `❌ *pagerduty* could not be ${past}: ${truncateEscaped(escapeMrkdwn(outcome.reason), 2500)}`;
+}
+
+/** Ephemeral answers to a click that changes nothing. */
+export function alreadyAcknowledgedNotice(incidentId: string, actor: Actor): string {
+  return `${incidentId} is already acknowledged ${byWhom(actor)}: nothing changed.`;
+}
+
+export function nothingToRetryNotice(incidentId: string): string {
+  return `${incidentId} has no failed channel to retry right now: nothing was sent.`;
 }
 
 export interface DeliverySummary {

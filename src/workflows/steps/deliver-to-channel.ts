@@ -1,4 +1,6 @@
 import { FatalError, getStepMetadata } from 'workflow';
+import type { EscalationRound } from '../../channels/channel.js';
+import { asEscalation } from '../../channels/format.js';
 import { getChannel } from '../../channels/registry.js';
 import { resolveChannelSettings } from '../../channels/settings.js';
 import type { Incident } from '../../incident/incident.js';
@@ -14,8 +16,9 @@ export const DELIVERY_MAX_ATTEMPTS = 12;
 /**
  * Delivers one incident to one channel. Each channel is its own step: retried on its
  * own, isolated from the others. The step id is the provider's idempotency key.
+ * `escalation` marks a re-notification of an incident nobody acknowledged.
  */
-export async function deliverToChannel(channelName: string, incident: Incident): Promise<ChannelOutcome> {
+export async function deliverToChannel(channelName: string, incident: Incident, escalation?: EscalationRound): Promise<ChannelOutcome> {
   'use step';
   const { stepId, attempt } = getStepMetadata();
   const channel = getChannel(channelName);
@@ -29,7 +32,8 @@ export async function deliverToChannel(channelName: string, incident: Incident):
   }
   const secrets = channel.secretEnv.map((name) => process.env[name]);
   try {
-    const receipt = await channel.deliver(resolved.settings, incident, { idempotencyKey: stepId, attempt });
+    const context = { idempotencyKey: stepId, attempt, ...(escalation ? { escalation } : {}) };
+    const receipt = await channel.deliver(resolved.settings, asEscalation(incident, escalation), context);
     return { channel: channelName, status: 'delivered', attempt, ...receipt };
   } catch (error) {
     throw toStepError(error, { attempt, maxAttempts: DELIVERY_MAX_ATTEMPTS, secrets });

@@ -1,6 +1,6 @@
 import { FatalError, getStepMetadata } from 'workflow';
 import type { Incident } from '../../incident/incident.js';
-import { rootMessage } from '../../slack/blocks/root-message.js';
+import { rootMessage, type IncidentView } from '../../slack/blocks/root-message.js';
 import type { ChannelStatus } from '../../slack/blocks/outcome.js';
 import { mentionChannel } from '../../slack/mrkdwn.js';
 import { postOnce } from '../../slack/post-once.js';
@@ -48,8 +48,8 @@ function asStepError(error: unknown): Error {
  */
 export async function postRootMessage(incident: Incident, channels: string[]): Promise<Thread> {
   'use step';
-  const statuses = channels.map((channel) => ({ channel, status: 'pending' as ChannelStatus }));
-  const message = rootMessage(incident, statuses);
+  const view: IncidentView = { statuses: channels.map((channel) => ({ channel, status: 'pending' as ChannelStatus })) };
+  const message = rootMessage(incident, view);
   const once = {
     key: `${incident.id}:root`,
     attempt: getStepMetadata().attempt,
@@ -67,7 +67,7 @@ export async function postRootMessage(incident: Incident, channels: string[]): P
     try {
       const dm = await postOnce(
         slack(),
-        { channel: incident.reporterId, ...rootMessage(incident, statuses, note), unfurl_links: false },
+        { channel: incident.reporterId, ...rootMessage(incident, view, note), unfurl_links: false },
         once,
       );
       return { channel: dm.channel, ts: dm.ts, note };
@@ -90,17 +90,25 @@ export async function postThreadReply(thread: Thread, text: string): Promise<voi
 }
 postThreadReply.maxRetries = SLACK_MAX_ATTEMPTS - 1;
 
-/** Rewrites the root message with the current delivery status of every channel. */
-export async function updateRootMessage(
-  thread: Thread,
-  incident: Incident,
-  statuses: Array<{ channel: string; status: ChannelStatus }>,
-): Promise<void> {
+/** Rewrites the root message: every channel's delivery status, where the incident stands, its buttons. */
+export async function updateRootMessage(thread: Thread, incident: Incident, view: IncidentView): Promise<void> {
   'use step';
   try {
-    await slack().chat.update({ channel: thread.channel, ts: thread.ts, ...rootMessage(incident, statuses, thread.note) });
+    await slack().chat.update({ channel: thread.channel, ts: thread.ts, ...rootMessage(incident, view, thread.note) });
   } catch (error) {
     throw asStepError(error);
   }
 }
 updateRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
+
+/** Tells one person, and only them, why their click changed nothing. */
+export async function postEphemeralNotice(thread: Thread, userId: string, text: string): Promise<void> {
+  'use step';
+  try {
+    await slack().chat.postEphemeral({ channel: thread.channel, user: userId, text });
+  } catch (error) {
+    throw asStepError(error);
+  }
+}
+// A notice that cannot be shown soon is stale: a few attempts only.
+postEphemeralNotice.maxRetries = 2;
