@@ -83,3 +83,38 @@ export function viewSubmissionBody(fields: {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** A `block_actions` payload: someone clicked a button on a message the bot posted. */
+export function blockActionsBody(fields: {
+  actionId: string;
+  value: string;
+  channelId: string;
+  messageTs: string;
+  userId?: string;
+  userName?: string;
+}): string {
+  const user = { id: fields.userId ?? 'U0ONCALL', username: fields.userName ?? 'sam', name: fields.userName ?? 'sam', team_id: 'T0000001' };
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0000001', domain: 'example' },
+    user,
+    api_app_id: 'A0000001',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    trigger_id: '1234567890.123.mnopqr',
+    channel: { id: fields.channelId, name: 'incidents' },
+    message: { type: 'message', ts: fields.messageTs, user: 'U0BOT0001', bot_id: 'B0BOT0001' },
+    response_url: 'https://hooks.slack.invalid/actions/T0000001/1/xyz',
+    actions: [
+      {
+        type: 'button',
+        action_id: fields.actionId,
+        block_id: 'incident_actions',
+        value: fields.value,
+        text: { type: 'plain_text', text: fields.actionId, emoji: true },
+        action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

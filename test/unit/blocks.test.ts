@@ -46,6 +46,26 @@ describe('root message', () => {
     }
   });
 
+  it('is a control panel: Acknowledge until acknowledged, Retry failed only while a channel failed, nothing once resolved', () => {
+    const at = '2026-12-03T10:05:09.000Z';
+    const buttons = (view: Parameters<typeof rootMessage>[1]) =>
+      rootMessage(incident('x'), view).blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => (e as { action_id: string }).action_id) : []));
+    const delivered = [{ channel: 'slack', status: 'delivered' as const }];
+    const failed = [{ channel: 'sms', status: 'failed' as const }];
+    expect(buttons({ statuses: delivered })).toEqual(['incident_acknowledge', 'incident_resolve']);
+    expect(buttons({ statuses: failed })).toEqual(['incident_acknowledge', 'incident_resolve', 'incident_retry']);
+    expect(buttons({ statuses: failed, acknowledged: { userId: 'U0ONCALL', userName: 'sam', at } })).toEqual(['incident_resolve', 'incident_retry']);
+    expect(buttons({ statuses: failed, resolved: { userId: 'U0ONCALL', userName: 'sam', at } })).toEqual([]);
+    expect(buttons({ statuses: delivered, closed: true })).toEqual([]);
+    const acked = JSON.stringify(rootMessage(incident('x'), { statuses: delivered, acknowledged: { userId: 'U0ONCALL', userName: 'sam', at } }).blocks);
+    expect(acked).toContain('👀 Acknowledged by <@U0ONCALL> at 10:05 UTC');
+    const escalated = JSON.stringify(rootMessage(incident('x'), { statuses: delivered, escalation: { round: 2, rounds: 3 } }).blocks);
+    expect(escalated).toContain('🔔 Open, not acknowledged · 🚨 escalated 2/3');
+    const resolved = rootMessage(incident('x'), { statuses: delivered, resolved: { userId: 'U0LEAD', userName: 'lee', at } });
+    expect(JSON.stringify(resolved.blocks)).toContain('✅ Resolved by <@U0LEAD> at 10:05 UTC');
+    expect(resolved.text).toMatch(/^RESOLVED CRITICAL incident/);
+  });
+
   it('says so when nothing matched', () => {
     expect(statusSummary([])).toMatch(/No channel matched/);
   });
