@@ -85,11 +85,11 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
       if (thread) await send(thread).catch(ignore);
     });
   };
-  /** Queues thread replies, then (with `updateRoot`) the root message as it stands now. */
-  const post = (text: string, updateRoot = false): void => {
+  /** Queues a thread reply, then (with `updateRoot`) the root message as it stands now. */
+  const post = (text: string, updateRoot = false, broadcast = false): void => {
     const snapshot = updateRoot ? { ...view, statuses: view.statuses.map((s) => ({ ...s })) } : undefined;
     inThread(async (thread) => {
-      await postThreadReply(thread, text).catch(ignore);
+      await postThreadReply(thread, text, broadcast).catch(ignore);
       if (snapshot) await updateRootMessage(thread, incident, snapshot);
     });
   };
@@ -141,7 +141,8 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
     if (!policy) return;
     view.escalation = { round, rounds: policy.rounds };
     const targets = policy.channels.filter((channel) => input.configured.includes(channel));
-    post(escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets), true);
+    const text = escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets);
+    post(text, true, true);
     for (const channel of targets) {
       const label = `escalation ${round}/${policy.rounds}`;
       background.push(

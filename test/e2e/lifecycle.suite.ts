@@ -113,6 +113,10 @@ export function lifecycleSuite(engineKind: EngineKind): void {
       await reply(root, /^✅ \*pagerduty\* delivered .*\(escalation 2\/2\)$/);
       await providers.slack.waitFor(() => JSON.stringify(root.blocks).includes('escalated 2/2'));
       expect(providers.twilio.calls).toHaveLength(1 + 2);
+      // Escalations are broadcast to the channel: people not following the thread see them.
+      const escalations = providers.slack.method('chat.postMessage').filter((c) => String(c.body.text).startsWith('🚨'));
+      expect(escalations.map((c) => c.body.reply_broadcast)).toEqual(['true', 'true']);
+      expect(providers.slack.method('chat.postMessage').filter((c) => c.body.reply_broadcast === 'true')).toHaveLength(2);
       expect(providers.twilio.calls.at(-1)!.body.Body).toMatch(/ESCALATION 2\/2: not acknowledged yet\./);
 
       // Acknowledging late still records it; there is nothing left to stop.

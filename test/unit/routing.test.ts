@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,13 @@ describe('loadRoutingFile', () => {
     const loaded = loadRoutingFile(path, ALL, DEFAULT_LIFECYCLE);
     expect(loaded.problems).toEqual([]);
     expect(loaded.rules && loaded.lifecycle).toEqual({ escalation: {}, closeAfterMs: DEFAULT_LIFECYCLE.closeAfterMs });
+  });
+
+  it('the example file that ships with the project is valid', () => {
+    const example = fileURLToPath(new URL('../../src/routing/routing.example.json', import.meta.url));
+    const loaded = loadRoutingFile(example, ALL, DEFAULT_LIFECYCLE);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.rules && loaded.lifecycle.escalation.critical).toEqual(DEFAULT_LIFECYCLE.escalation.critical);
   });
 
   it('names the path of a bad escalation setting', () => {

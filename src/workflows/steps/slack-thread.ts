@@ -78,12 +78,16 @@ export async function postRootMessage(incident: Incident, channels: string[]): P
 }
 postRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
 
-/** Posts one reply in the incident's thread. */
-export async function postThreadReply(thread: Thread, text: string): Promise<void> {
+/**
+ * Posts one reply in the incident's thread. `broadcast` also shows it in the channel
+ * (an escalation must be seen by people who do not follow the thread).
+ */
+export async function postThreadReply(thread: Thread, text: string, broadcast = false): Promise<void> {
   'use step';
   const { stepId, attempt } = getStepMetadata();
   try {
-    await postOnce(slack(), { channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false }, { key: stepId, attempt });
+    const reply = { channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false, reply_broadcast: broadcast };
+    await postOnce(slack(), reply, { key: stepId, attempt });
   } catch (error) {
     throw asStepError(error);
   }
