@@ -170,6 +170,14 @@ export async function startEngine(options: {
           { idempotencyKey: `wake:${runId}:${lastEventId}` },
         );
       },
+      // The same message the engine queues for a step, under a fresh key.
+      rerunStep: async ({ runId, workflowName, stepId, stepName, runStartedAt }) => {
+        await world.queue(
+          `__wkf_step_${stepName}` as Parameters<World['queue']>[0],
+          { workflowName, workflowRunId: runId, workflowStartedAt: +runStartedAt, stepId, traceCarrier: {}, requestedAt: new Date() },
+          { idempotencyKey: `${stepId}:reopened:${Date.now()}` },
+        );
+      },
       logger,
     });
   }

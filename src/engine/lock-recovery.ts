@@ -30,6 +30,10 @@ export interface LockRecoveryOptions {
   wakeRun?: (run: { runId: string; workflowName: string; lastEventId: string }) => Promise<void>;
   /** How long a run's event log must stay unchanged before it counts as stalled. */
   stalledAfterMs?: number;
+  /** How long a finished step may lack its completion event before it is reopened. */
+  unrecordedAfterMs?: number;
+  /** Queues a reopened step to run again (see `UNRECORDED_COMPLETIONS_SQL`). */
+  rerunStep?: (step: { runId: string; workflowName: string; stepId: string; stepName: string; runStartedAt: Date }) => Promise<void>;
   logger: Logger;
 }
 
@@ -61,19 +65,51 @@ where jobs.locked_at is not null
 returning jobs.id, jobs.payload->>'messageId' as message_id`;
 
 /**
- * Runs that are running but that nothing is going to wake: no step executing, no
- * sleep or hook pending. Normally a step's completion enqueues the next replay; a
- * database outage at the wrong moment can lose that message. Such a run is stalled
- * if its event log does not change for a while; it is then replayed once more.
+ * Runs that are running with no step executing. Normally a step's completion enqueues
+ * the next replay; a database outage at the wrong moment can lose that message, and
+ * a run waiting on a hook or a sleep (every incident waits for its buttons) would then
+ * never take that step's result. Such a run is idle if its event log does not change
+ * for a while; it is then replayed once more, once per last event. Replaying a run
+ * that was merely waiting is harmless: it suspends again.
  */
 export const STALLED_RUNS_SQL = `
 select r.id as run_id, r.name as workflow_name,
        (select max(e.id) from workflow.workflow_events e where e.run_id = r.id) as last_event_id
 from workflow.workflow_runs r
 where r.status = 'running'
-  and not exists (select 1 from workflow.workflow_steps s where s.run_id = r.id and s.status = 'running')
-  and not exists (select 1 from workflow.workflow_waits w where w.run_id = r.id and w.completed_at is null)
-  and not exists (select 1 from workflow.workflow_hooks h where h.run_id = r.id)`;
+  and not exists (select 1 from workflow.workflow_steps s where s.run_id = r.id and s.status = 'running')`;
+
+/**
+ * Steps the engine marked finished without recording it in the run's event log.
+ *
+ * The Postgres engine records a step's completion in two writes: the step row
+ * first, then the `step_completed` event. A process killed (or a database lost)
+ * between the two leaves a step that refuses to run again ("terminal state") while
+ * the run, replaying from its events, waits for it forever.
+ */
+export const UNRECORDED_COMPLETIONS_SQL = `
+select s.run_id, s.step_id, s.step_name, r.name as workflow_name, r.started_at
+from workflow.workflow_steps s
+join workflow.workflow_runs r on r.id = s.run_id
+where r.status = 'running'
+  and s.status in ('completed', 'failed')
+  and not exists (
+    select 1 from workflow.workflow_events e
+    where e.run_id = s.run_id and e.correlation_id = s.step_id and e.type in ('step_completed', 'step_failed')
+  )`;
+
+/**
+ * Reopens such a step, so that it runs again through the engine's normal path (its
+ * completion is then recorded in both places). Like any step cut off by a crash, it
+ * runs at least once more: providers' idempotency keys and the thread's look-before-
+ * post drop the copy. Returns nothing if another replica already reopened it.
+ * (The step must be queued under a new key: a replica remembers the keys of the
+ * messages it completed and drops them if they come again.)
+ */
+export const REOPEN_STEP_SQL = `
+update workflow.workflow_steps set status = 'pending', completed_at = null
+where step_id = $1 and status in ('completed', 'failed')
+returning step_id`;
 
 export interface LockRecovery {
   /** One heartbeat + sweep now; returns the message ids it freed. */
@@ -112,12 +148,48 @@ export async function startLockRecovery(options: LockRecoveryOptions): Promise<L
     for (const runId of idle.keys()) if (!seen.has(runId)) idle.delete(runId);
   };
 
+  // Steps seen finished without their event, and since when: the engine writes the
+  // event a moment after the step row, so only one missing for a while is a loss.
+  const unrecorded = new Map<string, number>();
+  const unrecordedAfterMs = options.unrecordedAfterMs ?? 6_000;
+  const repairUnrecordedCompletions = async () => {
+    const rows = (
+      await pool.query<{ run_id: string; step_id: string; step_name: string; workflow_name: string; started_at: Date }>(
+        UNRECORDED_COMPLETIONS_SQL,
+      )
+    ).rows;
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.step_id);
+      const since = unrecorded.get(row.step_id);
+      if (since === undefined) {
+        unrecorded.set(row.step_id, now);
+        continue;
+      }
+      if (now - since < unrecordedAfterMs) continue;
+      unrecorded.delete(row.step_id);
+      const reopened = await pool.query(REOPEN_STEP_SQL, [row.step_id]);
+      if (reopened.rowCount === 0) continue;
+      options.logger.warn(`run ${row.run_id}: step ${row.step_id} finished without its completion event; running it again`);
+      await options.rerunStep?.({
+        runId: row.run_id,
+        workflowName: row.workflow_name,
+        stepId: row.step_id,
+        stepName: row.step_name,
+        runStartedAt: row.started_at,
+      });
+    }
+    for (const stepId of unrecorded.keys()) if (!seen.has(stepId)) unrecorded.delete(stepId);
+  };
+
   const tick = async (): Promise<string[]> => {
     await pool.query(HEARTBEAT_SQL, [options.replicaId, [...options.inflight()]]);
     const freed = await pool.query<{ id: string; message_id: string }>(FREE_ORPHANED_JOBS_SQL, [staleAfterSeconds]);
     for (const row of freed.rows) {
       options.logger.warn(`lock recovery: freed job ${row.id} (message ${row.message_id}) held by a replica that stopped`);
     }
+    if (options.rerunStep) await repairUnrecordedCompletions();
     if (options.wakeRun) await wakeStalledRuns();
     return freed.rows.map((row) => row.message_id);
   };

@@ -11,9 +11,8 @@ import { startProviders } from '../support/providers.js';
  *
  * The restart hits while each incident's SMS delivery is executing and the rest of
  * its work is done. (A restart in the very instant the engine records a step's
- * completion can leave that run's event log without the completion: the engine
- * writes the two non-atomically. The app then replays the stalled run, which does not
- * repair the log; see the README, "Delivery semantics".)
+ * completion leaves the step done but unrecorded in the run's events: the engine
+ * writes the two non-atomically. unrecorded-completion.test.ts covers that repair.)
  */
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
