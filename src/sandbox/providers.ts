@@ -1,87 +1,13 @@
-import { StandIn, type RecordedCall } from './stand-in.js';
+import { SlackStandIn } from './slack-stand-in.js';
+import { StandIn } from './stand-in.js';
+
+export { SlackStandIn, type EphemeralMessage, type OpenView, type SlackMessage } from './slack-stand-in.js';
 
 /**
  * Stand-ins for every remote service the app talks to, each answering like the real
  * one: Slack's Web API, SendGrid v3, Twilio's Messages API, PagerDuty Events API v2,
  * and a webhook receiver.
  */
-
-/** A message as the Slack stand-in keeps it. */
-export interface SlackMessage {
-  channel: string;
-  ts: string;
-  thread_ts?: string;
-  text?: string;
-  blocks?: any[];
-  metadata?: { event_type: string; event_payload: Record<string, unknown> };
-  updates: number;
-}
-
-export class SlackStandIn extends StandIn {
-  readonly messages: SlackMessage[] = [];
-  #ts = 1_700_000_000;
-
-  constructor() {
-    super((call) => this.#answer(call));
-  }
-
-  override reset(): void {
-    super.reset();
-    this.messages.length = 0;
-  }
-
-  /** Calls to one Web API method, e.g. `chat.postMessage`. */
-  method(name: string): RecordedCall[] {
-    return this.callsTo(`/api/${name}`);
-  }
-
-  thread(ts: string): SlackMessage[] {
-    return this.messages.filter((m) => m.thread_ts === ts);
-  }
-
-  #listed(m: SlackMessage, withMetadata: unknown) {
-    const include = withMetadata === true || withMetadata === 'true';
-    return { type: 'message', ts: m.ts, thread_ts: m.thread_ts, text: m.text, ...(include && m.metadata ? { metadata: m.metadata } : {}) };
-  }
-
-  #answer(call: RecordedCall) {
-    const method = call.path.replace(/^\/api\//, '').split('?')[0];
-    const b = call.body;
-    switch (method) {
-      case 'auth.test':
-        return { body: { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'incident-router', team_id: 'T0000001', user_id: 'U0BOT0001', bot_id: 'B0BOT0001' } };
-      case 'views.open':
-        return { body: { ok: true, view: { id: 'V0000001', ...(b.view ?? {}) } } };
-      case 'chat.postMessage': {
-        // A user id as channel posts in the bot's DM with that user.
-        const channel = String(b.channel).startsWith('U') ? `D${String(b.channel).slice(1)}` : String(b.channel);
-        const ts = `${this.#ts++}.000100`;
-        this.messages.push({ channel, ts, thread_ts: b.thread_ts, text: b.text, blocks: b.blocks, metadata: b.metadata, updates: 0 });
-        return { body: { ok: true, channel, ts, message: { text: b.text, ts } } };
-      }
-      case 'chat.update': {
-        const message = this.messages.find((m) => m.channel === b.channel && m.ts === b.ts);
-        if (!message) return { body: { ok: false, error: 'message_not_found' } };
-        Object.assign(message, { text: b.text, blocks: b.blocks, updates: message.updates + 1 });
-        return { body: { ok: true, channel: b.channel, ts: b.ts, text: b.text } };
-      }
-      case 'conversations.replies': {
-        const thread = this.messages.filter((m) => m.channel === b.channel && (m.ts === b.ts || m.thread_ts === b.ts));
-        if (thread.length === 0) return { body: { ok: false, error: 'thread_not_found' } };
-        return { body: { ok: true, messages: thread.map((m) => this.#listed(m, b.include_all_metadata)), has_more: false } };
-      }
-      case 'conversations.history': {
-        const oldest = Number(b.oldest ?? 0);
-        const inChannel = this.messages.filter((m) => m.channel === b.channel && !m.thread_ts && Number(m.ts) >= oldest);
-        return { body: { ok: true, messages: inChannel.reverse().map((m) => this.#listed(m, b.include_all_metadata)), has_more: false } };
-      }
-      case 'chat.postEphemeral':
-        return { body: { ok: true, message_ts: `${this.#ts++}.000200` } };
-      default:
-        return { body: { ok: false, error: 'unknown_method' } };
-    }
-  }
-}
 
 export function sendGridStandIn(): StandIn {
   let id = 0;

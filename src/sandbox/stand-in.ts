@@ -10,6 +10,8 @@ export interface RecordedCall {
   /** Parsed body: JSON, or form fields (values that look like JSON objects/arrays decoded). */
   body: Record<string, any>;
   at: number;
+  /** The HTTP status answered, once answered (undefined for a dropped connection). */
+  status?: number;
 }
 
 /** A scripted answer; `network: true` drops the connection instead of answering. */
@@ -35,6 +37,7 @@ export class StandIn {
   #server: Server;
   #scripts: Array<{ match: (call: RecordedCall) => boolean; answers: Answer[] }> = [];
   #waiters = new Set<() => void>();
+  #listeners = new Set<(call: RecordedCall) => void>();
   #route: Route;
   url = '';
 
@@ -58,6 +61,22 @@ export class StandIn {
   script(match: string | ((call: RecordedCall) => boolean), ...answers: Answer[]): void {
     const fn = typeof match === 'string' ? (call: RecordedCall) => call.path.startsWith(match) : match;
     this.#scripts.push({ match: fn, answers });
+  }
+
+  /** Drops the scripted answers not given yet. */
+  clearScripts(): void {
+    this.#scripts = [];
+  }
+
+  /** How many scripted answers are still to be given. */
+  pendingAnswers(): number {
+    return this.#scripts.reduce((sum, s) => sum + s.answers.length, 0);
+  }
+
+  /** Calls `listener` after each answered call (the sandbox page follows along); returns an unsubscribe. */
+  onCall(listener: (call: RecordedCall) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Forgets recorded calls and scripts. */
@@ -124,10 +143,12 @@ export class StandIn {
     } else {
       const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json';
-      res.writeHead(answer.status ?? 200, { 'content-type': type, ...answer.headers });
+      call.status = answer.status ?? 200;
+      res.writeHead(call.status, { 'content-type': type, ...answer.headers });
       res.end(body);
     }
     for (const waiter of [...this.#waiters]) waiter();
+    for (const listener of [...this.#listeners]) listener(call);
   }
 }
 
