@@ -3,7 +3,8 @@ import type { SlackStandIn } from './slack-stand-in.js';
 import type { Answer, RecordedCall, StandIn } from './stand-in.js';
 
 /** What the page can make a channel do; counts are answers, seconds a delay or Retry-After. */
-export type FailureKind = '5xx' | '4xx' | '429' | 'slow' | 'clear';
+const KINDS = ['5xx', '4xx', '429', 'slow', 'clear'] as const;
+export type FailureKind = (typeof KINDS)[number];
 
 export interface FailureRequest {
   channel: string;
@@ -67,6 +68,7 @@ export class FailureControls {
   apply(request: FailureRequest): void {
     const target = this.#targets[request.channel];
     if (!target) throw new Error(`no such channel: ${request.channel}`);
+    if (!KINDS.includes(request.kind)) throw new Error(`kind must be one of ${KINDS.join(', ')}`);
     const isSlack = request.channel === 'slack';
     const seconds = Math.max(0, Math.min(request.seconds ?? (request.kind === 'slow' ? 5 : 2), 600));
     const count = Math.max(1, Math.min(Math.floor(request.count ?? (request.kind === '5xx' ? 3 : 1)), 100));

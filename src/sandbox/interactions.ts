@@ -156,10 +156,15 @@ export class SlackInteractions {
     }
   }
 
-  /** Cancel: the modal just closes (the app asks for no `view_closed`). */
-  close(viewId: string): void {
-    const open = this.slack.views.find((v) => v.id === viewId);
-    if (open) open.open = false;
+  /** Cancel: the modal closes; a view with `notify_on_close` tells the app (`view_closed`). */
+  async close(viewId: string): Promise<InteractionResult> {
+    const open = this.slack.views.find((v) => v.id === viewId && v.open);
+    if (!open) return { ok: true };
+    open.open = false;
+    if (open.view.notify_on_close !== true) return { ok: true };
+    const payload = { type: 'view_closed', team: TEAM, user: SANDBOX_USER, api_app_id: APP_ID, token: TOKEN, view: { ...open.view, id: open.id, team_id: TEAM.id, app_id: APP_ID }, is_cleared: false };
+    const response = await this.#post(payloadBody(payload));
+    return !response || response.status === 200 ? { ok: true } : { ok: false, error: `the app answered ${response.status}` };
   }
 
   async #post(body: string): Promise<{ status: number; text: string } | undefined> {
@@ -173,7 +178,7 @@ export class SlackInteractions {
   }
 
   #ephemeral(channel: string, text: string): void {
-    this.slack.addEphemeral({ channel, user: SANDBOX_USER.id, text });
+    this.slack.addEphemeral({ channel, user: SANDBOX_USER.id, text, fromSlackbot: true });
   }
 }
 

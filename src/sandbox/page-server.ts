@@ -105,8 +105,7 @@ export class PageServer {
         result = await interactions.submit(String(body.view_id), body.values ?? {});
         break;
       case '/api/close':
-        interactions.close(String(body.view_id));
-        result = { ok: true };
+        result = await interactions.close(String(body.view_id));
         break;
       case '/api/failures':
         try {

@@ -24,6 +24,8 @@ export interface EphemeralMessage {
   text?: string;
   blocks?: any[];
   at?: number;
+  /** Set for Slack's own notices (an unknown command, say), which Slackbot shows. */
+  fromSlackbot?: boolean;
 }
 
 /** A modal opened with `views.open` (or pushed), as last updated. */

@@ -107,4 +107,18 @@ describe('sandbox page in a browser', () => {
     expect(await root.locator('.b-section').first().innerText()).toBe('<!channel> & <@U0SANDBOX1> are just words here');
     expect(await root.locator('.mention.broadcast').count()).toBe(0);
   });
+
+  it('posts what the person types as their message, and answers an unknown command only to them', async () => {
+    await page.locator('nav a', { hasText: 'incidents' }).click();
+    await page.fill('#composer', 'hello <!here>');
+    await page.press('#composer', 'Enter');
+    await page.fill('#composer', '/page-everyone now');
+    await page.press('#composer', 'Enter');
+    const note = page.locator('#timeline .message.ephemeral').last();
+    await expect.poll(() => note.innerText()).toContain('/page-everyone is not a valid command');
+    expect(await note.innerText()).toContain('Only visible to you');
+    const mine = page.locator('#timeline .message', { hasText: 'hello <!here>' });
+    expect(await mine.locator('.who').innerText()).toMatch(/^you/);
+    expect(await mine.locator('.mention').count()).toBe(0);
+  });
 });

@@ -21,9 +21,10 @@ const time = (at) => (at ? new Date(at).toLocaleTimeString([], { hour: '2-digit'
 
 function messageHtml(m, { ephemeral = false, inThread = false } = {}) {
   const names = state.names;
-  const isBot = !m.user;
-  const who = ephemeral && !m.blocks && !m.user ? 'Slackbot' : isBot ? 'Incident Router' : names.users[m.user] ?? m.user;
-  const avatar = who === 'Slackbot' ? '<div class="avatar slackbot">S</div>' : isBot ? '<div class="avatar bot">IR</div>' : '<div class="avatar user">Y</div>';
+  // An ephemeral's `user` is who sees it; it comes from the app (or Slackbot).
+  const sender = m.fromSlackbot ? 'slackbot' : ephemeral || !m.user ? 'bot' : 'user';
+  const who = { slackbot: 'Slackbot', bot: 'Incident Router', user: names.users[m.user] ?? m.user }[sender];
+  const avatar = { slackbot: '<div class="avatar slackbot">S</div>', bot: '<div class="avatar bot">IR</div>', user: '<div class="avatar user">Y</div>' }[sender];
   const body = m.blocks?.length ? renderBlocks(m.blocks, names) : renderMrkdwn(m.text ?? '', names);
   const replies = inThread ? [] : state.messages.filter((r) => r.channel === m.channel && r.thread_ts === m.ts);
   const repliesLink = replies.length
@@ -31,7 +32,7 @@ function messageHtml(m, { ephemeral = false, inThread = false } = {}) {
     : '';
   const note = ephemeral ? '<div class="ephemeral-note">👁 Only visible to you</div>' : '';
   return `<div class="message${ephemeral ? ' ephemeral' : ''}" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"${ephemeral ? ' data-ephemeral="true"' : ''}>
-    ${avatar}<div>${note}<div class="who">${escapeHtml(who)}${isBot && who !== 'Slackbot' ? '<span class="app">APP</span>' : ''}<time>${time(m.at)}</time></div>
+    ${avatar}<div>${note}<div class="who">${escapeHtml(who)}${sender === 'bot' ? '<span class="app">APP</span>' : ''}<time>${time(m.at)}</time></div>
     <div class="body">${body}</div>${repliesLink}</div></div>`;
 }
 
@@ -118,10 +119,28 @@ function renderModal() {
   }
   const json = JSON.stringify(view.view);
   if (view.id === modal.id && json === modal.json) return;
+  // views.update of the open modal: like Slack, keep what was typed in inputs that stay.
+  const typed = view.id === modal.id ? currentValues() : {};
   if (view.id !== modal.id) modal.errors = {};
   modal.id = view.id;
   modal.json = json;
   drawModal(view.view);
+  restoreValues(typed);
+}
+
+function currentValues() {
+  const values = {};
+  for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
+    values[field.dataset.blockId] = { [field.dataset.actionId]: field.value === '' ? null : field.value };
+  }
+  return values;
+}
+
+function restoreValues(values) {
+  for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
+    const value = values[field.dataset.blockId]?.[field.dataset.actionId];
+    if (value != null) field.value = value;
+  }
 }
 
 function drawModal(view) {
@@ -214,23 +233,16 @@ document.addEventListener('submit', async (event) => {
 
 $('modal-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const values = {};
-  for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
-    values[field.dataset.blockId] = { [field.dataset.actionId]: field.value === '' ? null : field.value };
-  }
+  const values = currentValues();
   const after = Math.max(0, ...state.messages.map((m) => Number(m.ts)));
   $('modal-submit').disabled = true;
   const result = await post('/api/submit', { view_id: modal.id, values });
   $('modal-submit').disabled = false;
   if (result.errors) {
     // Slack keeps what was typed and shows each error under its field.
-    const typed = values;
     modal.errors = result.errors;
     drawModal(state.view.view);
-    for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
-      const value = typed[field.dataset.blockId]?.[field.dataset.actionId];
-      if (value != null) field.value = value;
-    }
+    restoreValues(values);
   } else if (!result.ok) {
     $('modal-error').textContent = result.error;
   } else {
