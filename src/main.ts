@@ -39,7 +39,7 @@ try {
 console.log(
   sandbox
     ? 'Incident Router: SANDBOX mode (local Slack stand-in and outbox)'
-    : `Incident Router: Slack mode (Slack Web API at ${config.slack.apiUrl})`,
+    : `Incident Router: Slack mode (Slack Web API at ${config.slack.apiUrl.replace(/\/\/[^/@]*@/, '//')})`,
 );
 
 if (config.engine.kind === 'postgres') {

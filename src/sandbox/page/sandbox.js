@@ -92,7 +92,19 @@ function renderOutbox() {
       .join('');
     return `<section class="card" data-channel="${escapeHtml(o.channel)}"><h3>${escapeHtml(o.channel)}<span class="mode">${escapeHtml(o.provider)} · ${o.mode === 'outbox' ? 'local outbox' : o.mode}</span></h3>${controls}${items || '<div class="empty">Nothing received yet.</div>'}</section>`;
   });
+  // Redrawn on every change: keep the switches as the person left them.
+  const kept = [...document.querySelectorAll('form[data-failures]')].map((form) => ({
+    channel: form.dataset.failures,
+    values: [...form.elements].filter((e) => e.name).map((e) => [e.name, e.value]),
+    focused: form.contains(document.activeElement) ? document.activeElement.name : null,
+  }));
   $('timeline').innerHTML = `<div class="outbox">${cards.join('')}</div>`;
+  for (const { channel, values, focused } of kept) {
+    const form = document.querySelector(`form[data-failures="${CSS.escape(channel)}"]`);
+    if (!form) continue;
+    for (const [name, value] of values) form.elements.namedItem(name).value = value;
+    if (focused) form.elements.namedItem(focused)?.focus();
+  }
 }
 
 function renderThread() {
