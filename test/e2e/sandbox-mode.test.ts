@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAppToExit, startApp } from '../support/app-process.js';
 import { waitForOutput } from '../support/browser.js';
@@ -31,6 +34,27 @@ describe('mode selection', () => {
     const postgres = await runAppToExit({ WORKFLOW_TARGET_WORLD: '@workflow/world-postgres', SANDBOX_PORT: '0' }, ['--sandbox']);
     expect(postgres.code).toBe(1);
     expect(postgres.output).toContain('sandbox mode runs on the embedded engine only');
+  });
+});
+
+describe('the built app', () => {
+  it('loads the sandbox code only through the --sandbox dynamic import', () => {
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+    /** Every file a module pulls in through static imports, itself included. */
+    const closure = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)) closure(join(dirname(file), spec!), seen);
+      return seen;
+    };
+    const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.endsWith('.mjs'));
+    const sandboxChunks = chunks.filter((f) => readFileSync(join(dist, 'chunks', f), 'utf8').includes('SlackStandIn = class'));
+    const server = chunks.find((f) => f.startsWith('server-'))!;
+    expect(sandboxChunks).toHaveLength(1);
+    const production = [...closure(join(dist, 'app.mjs')), ...closure(join(dist, 'chunks', server))].map((f) => f.split('/').pop());
+    expect(production.filter((f) => f!.startsWith('chunk-')).length).toBeGreaterThan(0); // the walk follows imports
+    expect(production).not.toContain(sandboxChunks[0]);
+    expect(readFileSync(join(dist, 'app.mjs'), 'utf8')).toContain(`await import("./chunks/${sandboxChunks[0]}")`);
   });
 });
 
