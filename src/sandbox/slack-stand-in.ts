@@ -144,6 +144,14 @@ export class SlackStandIn extends StandIn {
         const inChannel = this.messages.filter((m) => m.channel === b.channel && !m.thread_ts && Number(m.ts) >= oldest);
         return { body: { ok: true, messages: inChannel.reverse().map((m) => this.#listed(m, b.include_all_metadata)), has_more: false } };
       }
+      case 'chat.delete': {
+        const message = this.messages.find((m) => m.channel === b.channel && m.ts === b.ts);
+        if (!message) return { body: { ok: false, error: 'message_not_found' } };
+        this.messages.splice(this.messages.indexOf(message), 1);
+        return { body: { ok: true, channel: b.channel, ts: b.ts } };
+      }
+      case 'conversations.info':
+        return { body: { ok: true, channel: { id: b.channel, name: String(b.channel).toLowerCase(), is_channel: true, is_member: true, is_archived: false } } };
       case 'users.info':
         return { body: { ok: true, user: { id: b.user, name: String(b.user).toLowerCase(), real_name: String(b.user), tz: 'UTC', is_bot: false } } };
       default:

@@ -19,10 +19,23 @@ async function post(path, body) {
 const byTs = (a, b) => Number(a.ts) - Number(b.ts);
 const time = (at) => (at ? new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 
-function messageHtml(m, { ephemeral = false, inThread = false } = {}) {
+/** Who a message is shown as: an ephemeral's `user` is who sees it; it comes from the app (or Slackbot). */
+const senderOf = (m, ephemeral) => (m.fromSlackbot ? 'slackbot' : ephemeral || !m.user ? 'bot' : `user:${m.user}`);
+
+/** Slack-style runs: a message right after one from the same sender, within 5 minutes, drops its header. */
+function listHtml(items, options = {}) {
+  return items
+    .map(({ m, ephemeral }, i) => {
+      const before = items[i - 1];
+      const compact = Boolean(before) && !ephemeral && !before.ephemeral && senderOf(before.m, false) === senderOf(m, false) && (m.at ?? 0) - (before.m.at ?? 0) < 300_000;
+      return messageHtml(m, { ...options, ephemeral, compact });
+    })
+    .join('');
+}
+
+function messageHtml(m, { ephemeral = false, inThread = false, compact = false } = {}) {
   const names = state.names;
-  // An ephemeral's `user` is who sees it; it comes from the app (or Slackbot).
-  const sender = m.fromSlackbot ? 'slackbot' : ephemeral || !m.user ? 'bot' : 'user';
+  const sender = senderOf(m, ephemeral).split(':')[0];
   const who = { slackbot: 'Slackbot', bot: 'Incident Router', user: names.users[m.user] ?? m.user }[sender];
   const avatar = { slackbot: '<div class="avatar slackbot">S</div>', bot: '<div class="avatar bot">IR</div>', user: '<div class="avatar user">Y</div>' }[sender];
   const body = m.blocks?.length ? renderBlocks(m.blocks, names) : renderMrkdwn(m.text ?? '', names);
@@ -31,8 +44,9 @@ function messageHtml(m, { ephemeral = false, inThread = false } = {}) {
     ? `<button class="replies" data-thread="${escapeHtml(m.ts)}">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</button>`
     : '';
   const note = ephemeral ? '<div class="ephemeral-note">👁 Only visible to you</div>' : '';
-  return `<div class="message${ephemeral ? ' ephemeral' : ''}" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"${ephemeral ? ' data-ephemeral="true"' : ''}>
-    ${avatar}<div>${note}<div class="who">${escapeHtml(who)}${sender === 'bot' ? '<span class="app">APP</span>' : ''}<time>${time(m.at)}</time></div>
+  const head = compact ? '' : `<div class="who">${escapeHtml(who)}${sender === 'bot' ? '<span class="app">APP</span>' : ''}<time>${time(m.at)}</time></div>`;
+  return `<div class="message${ephemeral ? ' ephemeral' : ''}${compact ? ' compact' : ''}" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"${ephemeral ? ' data-ephemeral="true"' : ''}>
+    ${compact ? `<time class="side">${m.at ? new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''}</time>` : avatar}<div>${note}${head}
     <div class="body">${body}</div>${repliesLink}</div></div>`;
 }
 
@@ -59,7 +73,7 @@ function renderChannel() {
   const roots = state.messages.filter((m) => m.channel === current.channel && !m.thread_ts).map((m) => ({ m, ephemeral: false }));
   const notes = state.ephemerals.filter((m) => m.channel === current.channel && !m.thread_ts).map((m) => ({ m, ephemeral: true }));
   const items = [...roots, ...notes].sort((a, b) => byTs(a.m, b.m));
-  stickToBottom($('timeline'), items.length ? items.map(({ m, ephemeral }) => messageHtml(m, { ephemeral })).join('') : '<div class="empty">No messages yet.</div>');
+  stickToBottom($('timeline'), items.length ? listHtml(items) : '<div class="empty">No messages yet.</div>');
   $('composer-form').hidden = false;
   $('composer-hint').hidden = false;
 }
@@ -118,7 +132,7 @@ function renderThread() {
     ...state.ephemerals.filter((m) => m.channel === root.channel && m.thread_ts === root.ts).map((m) => ({ m, ephemeral: true })),
   ].sort((a, b) => byTs(a.m, b.m));
   const count = `<div class="count">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</div>`;
-  stickToBottom($('thread-body'), `<div class="root">${messageHtml(root, { inThread: true })}</div>${count}${replies.map(({ m, ephemeral }) => messageHtml(m, { ephemeral, inThread: true })).join('')}`);
+  stickToBottom($('thread-body'), `<div class="root">${messageHtml(root, { inThread: true })}</div>${count}${listHtml(replies, { inThread: true })}`);
 }
 
 /** The modal is redrawn only when the app changes it, so typing is never lost. */
