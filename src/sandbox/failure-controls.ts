@@ -55,7 +55,7 @@ export interface FailureState {
 /**
  * Scripts the stand-ins' next answers for one channel. Each channel is one stand-in,
  * except slack (the alerts channel), whose posts share the Slack stand-in with the
- * incident thread: only posts to the alerts channel are made to fail.
+ * incident thread: only posts to the alerts channel are made to fail or slow.
  */
 export class FailureControls {
   readonly #targets: Record<string, StandIn>;
@@ -77,8 +77,8 @@ export class FailureControls {
     this.#last.delete(request.channel);
     if (request.kind === 'clear') return;
     if (request.kind === 'slow') {
-      if (isSlack) throw new Error('slow answers are not offered for slack: they would slow the incident thread too');
-      target.delayMs = seconds * 1000;
+      const ms = seconds * 1000;
+      target.delayMs = isSlack ? (call: RecordedCall) => (alertsPost(call) ? ms : 0) : ms;
     } else {
       const base = ERRORS[request.channel]![request.kind];
       const answer: Answer = request.kind === '429' ? { ...base, headers: { 'retry-after': String(seconds) } } : base;
@@ -94,7 +94,8 @@ export class FailureControls {
     if (!target || !last) return { kind: 'none', pending: 0, delayMs: 0 };
     const pending = target.pendingAnswers();
     if (last.kind !== 'slow' && pending === 0) return { kind: 'none', pending: 0, delayMs: 0 };
-    return { kind: last.kind, pending, delayMs: target.delayMs, ...(last.seconds === undefined ? {} : { seconds: last.seconds }) };
+    const delayMs = last.kind === 'slow' ? (last.seconds ?? 0) * 1000 : 0;
+    return { kind: last.kind, pending, delayMs, ...(last.seconds === undefined ? {} : { seconds: last.seconds }) };
   }
 }
 

@@ -59,7 +59,13 @@ describe('sandbox failure switches', () => {
     controls.apply({ channel: 'slack', kind: '4xx', count: 1 });
     expect(await (await slackPost('C0INCIDENT')).json()).toMatchObject({ ok: true });
     expect(await (await slackPost('C0ALERTS01')).json()).toEqual({ ok: false, error: 'channel_not_found' });
-    expect(() => controls.apply({ channel: 'slack', kind: 'slow' })).toThrow(/not offered for slack/);
+    controls.apply({ channel: 'slack', kind: 'slow', seconds: 3 });
+    const delay = targets.slack.delayMs as (call: { path: string; body: Record<string, unknown> }) => number;
+    expect(delay({ path: '/api/chat.postMessage', body: { channel: 'C0ALERTS01' } })).toBe(3000);
+    expect(delay({ path: '/api/chat.postMessage', body: { channel: 'C0INCIDENT', thread_ts: '1.2' } })).toBe(0);
+    expect(delay({ path: '/api/chat.update', body: { channel: 'C0ALERTS01' } })).toBe(0);
+    controls.apply({ channel: 'slack', kind: 'clear' });
+    expect(targets.slack.delayMs).toBe(0);
   });
 
   it('refuses what it does not know', () => {

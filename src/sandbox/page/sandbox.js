@@ -91,7 +91,7 @@ function renderOutbox() {
     const controls =
       o.mode === 'outbox'
         ? `<form class="controls" data-failures="${escapeHtml(o.channel)}">
-            Make it fail: <select name="kind"><option value="5xx">5xx (retried)</option><option value="4xx">4xx (not retried)</option><option value="429">429 rate limit</option>${o.channel === 'slack' ? '' : '<option value="slow">slow answers</option>'}</select>
+            Make it fail: <select name="kind"><option value="5xx">5xx (retried)</option><option value="4xx">4xx (not retried)</option><option value="429">429 rate limit</option><option value="slow">slow answers</option></select>
             <label>× <input name="count" type="number" min="1" max="100" value="3" title="how many answers"></label>
             <label>seconds <input name="seconds" type="number" min="0" max="600" value="2" title="Retry-After, or the delay of a slow answer"></label>
             <button type="submit">Apply</button><button type="button" data-clear="${escapeHtml(o.channel)}">Back to normal</button>
