@@ -15,6 +15,27 @@ let slack: SlackStandIn;
 let app: App;
 let interactions: SlackInteractions;
 const received: BlockAction[] = [];
+const closed: string[] = [];
+
+function modal(callbackId: string, title: string, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'modal' as const,
+    callback_id: callbackId,
+    title: { type: 'plain_text' as const, text: title },
+    submit: { type: 'plain_text' as const, text: 'Next' },
+    blocks: [{ type: 'input' as const, block_id: 'name', label: { type: 'plain_text' as const, text: 'Name' }, element: { type: 'plain_text_input' as const, action_id: 'name_input' } }],
+    ...extra,
+  };
+}
+
+async function openView(view: unknown): Promise<string> {
+  const response = await fetch(`${slack.url}/api/views.open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ trigger_id: '1.2.sandbox', view }),
+  });
+  return ((await response.json()) as { view: { id: string } }).view.id;
+}
 
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
@@ -29,6 +50,17 @@ beforeAll(async () => {
   app.action('resolve', async ({ ack, respond }) => {
     await ack();
     await respond({ replace_original: true, text: 'resolved' });
+  });
+  app.view('step_one', async ({ ack }) => {
+    await ack({ response_action: 'update', view: modal('step_two', 'Step two') });
+  });
+  app.view('step_two', async ({ ack, body, client }) => {
+    await ack({ response_action: 'errors', errors: { name: 'Too short' } });
+    await client.views.update({ view_id: body.view.id, view: modal('step_two', 'Updated') });
+  });
+  app.view({ callback_id: 'closable', type: 'view_closed' }, async ({ ack, body }) => {
+    await ack();
+    closed.push(body.view.callback_id);
   });
   await app.init();
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
@@ -95,5 +127,25 @@ describe('sandbox button clicks', () => {
   it('posts what the person types as their message, escaped as Slack does', async () => {
     await interactions.message('C0INCIDENT', 'hello <!here> & all');
     expect(slack.messages.at(-1)).toMatchObject({ channel: 'C0INCIDENT', user: SANDBOX_USER.id, text: 'hello &lt;!here&gt; &amp; all' });
+  });
+
+  it('follows response_action "update", returns "errors" for the page, and applies views.update to the open modal', async () => {
+    const id = await openView(modal('step_one', 'Step one'));
+    expect(await interactions.submit(id, { name: { name_input: 'x' } })).toEqual({ ok: true });
+    const open = slack.views.find((v) => v.id === id)!;
+    expect(open).toMatchObject({ open: true, view: { callback_id: 'step_two' } });
+    expect(await interactions.submit(id, { name: { name_input: 'y' } })).toEqual({ ok: false, errors: { name: 'Too short' } });
+    await slack.waitFor(() => slack.method('views.update').length > 0);
+    expect(open).toMatchObject({ open: true, view: { title: { text: 'Updated' } } });
+    await interactions.close(id);
+  });
+
+  it('tells the app about a cancelled modal only when it asked (notify_on_close)', async () => {
+    const quiet = await openView(modal('quiet', 'Quiet'));
+    await interactions.close(quiet);
+    const closable = await openView(modal('closable', 'Closable', { notify_on_close: true }));
+    expect(await interactions.close(closable)).toEqual({ ok: true });
+    expect(closed).toEqual(['closable']);
+    expect(slack.views.filter((v) => v.open)).toEqual([]);
   });
 });
