@@ -12,8 +12,11 @@ import { incidentFanout } from './workflows/incident-fanout.js';
 /** Longest a graceful stop may take (orchestrators usually allow 30 s after SIGTERM). */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
-/** Starts the engine, then the Slack listener; stops both gracefully on SIGTERM/SIGINT. */
-export async function runServer(config: AppConfig, options: { bundleDir: URL }): Promise<void> {
+/**
+ * Starts the engine, then the Slack listener; stops both gracefully on SIGTERM/SIGINT.
+ * Resolves with the `/slack/events` URL (none in Socket Mode).
+ */
+export async function runServer(config: AppConfig, options: { bundleDir: URL }): Promise<{ eventsUrl?: string }> {
   const logger = new ConsoleLogger();
   logger.setName('incident-router');
   logger.setLevel(config.logLevel as LogLevel);
@@ -79,6 +82,7 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   }
   logger.info(`routing: ${config.routing.source}`);
 
+  let eventsUrl: string | undefined;
   if (config.slack.appToken) {
     await app.start();
     logger.info('Slack: connected in Socket Mode');
@@ -91,7 +95,8 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   } else {
     const server = (await app.start({ port: config.port, host: config.host })) as Server;
     const { address, port } = server.address() as AddressInfo;
-    logger.info(`Slack: listening on http://${address}:${port}/slack/events`);
+    eventsUrl = `http://${address}:${port}/slack/events`;
+    logger.info(`Slack: listening on ${eventsUrl}`);
   }
 
   // Graceful stop: fail the health check, stop taking Slack requests, then stop the
@@ -112,6 +117,7 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  return eventsUrl ? { eventsUrl } : {};
 }
 
 /** `postgres://user:secret@db:5432/name` → `db:5432/name`: never log credentials. */

@@ -15,7 +15,7 @@
  * Packages from node_modules stay external in every bundle: the app and the bundles
  * must share one copy of the workflow runtime (one world per process).
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BaseBuilder, createBaseBuilderConfig, createSwcPlugin } from '@workflow/builders';
@@ -76,5 +76,10 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [createSwcPlugin({ mode: 'client', projectRoot: root })],
+});
+// The sandbox page is static: served as is, by the sandbox chunk only.
+await cp(join(root, 'src', 'sandbox', 'page'), join(outDir, 'sandbox-page'), {
+  recursive: true,
+  filter: (source) => !source.endsWith('.d.ts'),
 });
 console.log(`built dist/ in ${Date.now() - started} ms`);

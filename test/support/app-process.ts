@@ -23,9 +23,12 @@ export interface AppProcess {
  * Runs the built app (`dist/app.mjs`) as a real process, in an empty working directory
  * (so no developer `.env` leaks in), and resolves once Slack's listener is up.
  */
-export async function startApp(env: Record<string, string>, options: { dataDir?: string; timeoutMs?: number } = {}): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string>,
+  options: { dataDir?: string; timeoutMs?: number; args?: string[] } = {},
+): Promise<AppProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'incident-router-app-'));
-  const child = spawn(process.execPath, [APP], {
+  const child = spawn(process.execPath, [APP, ...(options.args ?? [])], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -76,9 +79,9 @@ export async function startApp(env: Record<string, string>, options: { dataDir?:
 }
 
 /** Runs the built app to completion (for startup failures) and returns its exit code and output. */
-export function runAppToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runAppToExit(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'incident-router-app-'));
-  const child = spawn(process.execPath, [APP], {
+  const child = spawn(process.execPath, [APP, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

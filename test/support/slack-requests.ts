@@ -1,34 +1,7 @@
-import { createHmac } from 'node:crypto';
+// Signing lives in src/sandbox: the sandbox page signs its requests the same way.
+export { signature, signedPost, type SignedPostOptions } from '../../src/sandbox/signed-request.js';
 
-/**
- * Builds requests exactly as Slack sends them: form-encoded bodies signed with the
- * signing secret (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
- */
-export function signature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
-
-export interface SignedPostOptions {
-  secret: string;
-  /** Seconds since the epoch; defaults to now. */
-  timestamp?: number;
-  /** Overrides the computed signature (to test a bad one). */
-  signature?: string;
-}
-
-export async function signedPost(url: string, body: string, options: SignedPostOptions): Promise<Response> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': options.signature ?? signature(options.secret, timestamp, body),
-    },
-    body,
-  });
-}
-
+/** Bodies of the requests Slack sends, for the incident command and modal. */
 export function slashCommandBody(fields: { text: string; channelId?: string; userId?: string; triggerId?: string }): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',

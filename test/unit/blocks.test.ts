@@ -86,6 +86,15 @@ describe('thread replies', () => {
     expect(outcomeReply({ channel: 'webhook', status: 'failed', reason: 'x'.repeat(10_000) }).length).toBeLessThan(3000);
   });
 
+  it('keeps the alerts channel a channel link, and escapes anything else that looks like markup', () => {
+    expect(outcomeReply({ channel: 'slack', status: 'delivered', recipients: ['<#C0ALERTS01>'], attempt: 1 })).toBe(
+      '✅ *slack* delivered to <#C0ALERTS01>',
+    );
+    expect(outcomeReply({ channel: 'slack', status: 'delivered', recipients: ['<#C0ALERTS01|x> <!here>'], attempt: 1 })).toBe(
+      '✅ *slack* delivered to &lt;#C0ALERTS01|x&gt; &lt;!here&gt;',
+    );
+  });
+
   it('summarises with the run id to inspect', () => {
     const text = summaryReply(
       { incidentId: 'INC-1', matched: ['slack', 'sms'], delivered: ['slack'], failed: [{ channel: 'sms', reason: 'x' }] },

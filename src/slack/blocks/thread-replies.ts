@@ -14,7 +14,9 @@ export function routingReply(incidentId: string, channels: readonly string[]): s
 export function outcomeReply(outcome: ChannelOutcome, context?: string): string {
   const label = context ? ` (${context})` : '';
   if (outcome.status === 'delivered') {
-    const to = outcome.recipients.map(escapeMrkdwn).join(', ');
+    // A channel link the slack channel built from an id (`<#C0123>`) stays a link;
+    // everything else is escaped, so it shows as text.
+    const to = outcome.recipients.map((r) => (/^<#[CG][A-Z0-9]{2,}>$/.test(r) ? r : escapeMrkdwn(r))).join(', ');
     const attempts = outcome.attempt > 1 ? ` (on attempt ${outcome.attempt})` : '';
     return `✅ *${outcome.channel}* delivered to ${to}${attempts}${label}`;
   }
