@@ -100,6 +100,26 @@ describe('sandbox page in a browser', () => {
     expect(await sms.locator('.failing').count()).toBe(0);
   });
 
+  it('drives the lifecycle from the root message buttons: retry the failed SMS, acknowledge, resolve', async () => {
+    await page.locator('nav a', { hasText: 'incidents' }).click();
+    const root = page.locator('#timeline .message', { hasText: 'sms gateway drill' }).last();
+    const thread = page.locator('#thread-body');
+    await root.locator('button', { hasText: 'Retry failed' }).click();
+    await expect.poll(() => thread.innerText(), { timeout: 30_000 }).toMatch(/✅ sms delivered to .*\(retry\)/);
+    await expect.poll(() => root.innerText()).toContain('5/5 delivered');
+    expect(await root.locator('button.b-button', { hasText: 'Retry failed' }).count()).toBe(0);
+
+    await root.locator('button', { hasText: 'Acknowledge' }).click();
+    await expect.poll(() => thread.innerText(), { timeout: 30_000 }).toMatch(/Acknowledged by @you at \d\d:\d\d UTC/);
+    await expect.poll(() => root.innerText()).toMatch(/Acknowledged by @you/);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await root.locator('button', { hasText: 'Resolve' }).click();
+    await expect.poll(() => thread.innerText(), { timeout: 30_000 }).toMatch(/Resolved by @you at \d\d:\d\d UTC/);
+    await expect.poll(() => root.locator('button.b-button').count()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}sandbox-lifecycle.png` });
+  });
+
   it('shows a <!channel> typed into an incident as text: no broadcast', async () => {
     await reportIncident('info', '<!channel> & <@U0SANDBOX1> are just words here');
     await finishedThread('are just words here');
