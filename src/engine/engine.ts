@@ -9,6 +9,7 @@ import { createWorld, getWorld, setWorld } from 'workflow/runtime';
 import type { EngineConfig } from '../config/config.js';
 import { startLockRecovery, type LockRecovery } from './lock-recovery.js';
 import { sendWebResponse, toWebRequest } from './node-adapter.js';
+import { runWakeups } from './run-wakeups.js';
 import { skipRunningStepEnqueues } from './step-dedupe.js';
 
 type Handler = (request: Request) => Promise<Response>;
@@ -124,8 +125,15 @@ export async function startEngine(options: {
       void execution.catch(() => undefined).finally(() => executing.delete(execution));
       return execution;
     };
+  // Local engine: one wake-up timer per sleeping run, not one queue slot per replay.
+  const wakeups =
+    config.kind === 'local'
+      ? runWakeups(async ({ runId, queueName, dueAt }) => {
+          await world.queue(queueName as Parameters<World['queue']>[0], { runId, requestedAt: new Date() }, { idempotencyKey: `wake:${runId}:${dueAt}` });
+        })
+      : undefined;
   if (config.kind === 'local') {
-    world.registerHandler?.('__wkf_workflow_', tracked(handlers.get('/.well-known/workflow/v1/flow')!));
+    world.registerHandler?.('__wkf_workflow_', tracked(wakeups!.wrap(handlers.get('/.well-known/workflow/v1/flow')!)));
     world.registerHandler?.('__wkf_step_', tracked(handlers.get('/.well-known/workflow/v1/step')!));
   }
   await startWorld(world, logger);
@@ -205,6 +213,7 @@ export async function startEngine(options: {
     async close() {
       await restarting;
       draining = true;
+      wakeups?.stop();
       await Promise.allSettled([...executing]);
       // Postgres: the job runner's stop waits for the jobs it is running (they call
       // this process's loopback listener, still open until below).
