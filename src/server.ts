@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { resumeHook, start } from 'workflow/api';
 import { actionToken, type IncidentAction } from './incident/lifecycle.js';
+import { RoutingSource, sharedRoutingSource } from './routing/routing-source.js';
 import type { AppConfig } from './config/config.js';
 import { startEngine, type Engine } from './engine/engine.js';
 import { healthHandler } from './health.js';
@@ -50,15 +51,17 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   let stopping = false;
   const health = healthHandler(engine, () => stopping);
 
-  const configured = config.channels.filter((c) => c.configured).map((c) => c.name);
+  // The routing as validated at startup; an edited file applies to new incidents (the
+  // workflow's first step and the modal's preview read it through this source).
+  const routing = sharedRoutingSource(() => new RoutingSource(undefined, logger, config.routing));
   const app = await createSlackApp(
     config,
     {
       startIncident: async (incident) => {
-        const { rules, lifecycle } = config.routing;
-        const run = await start(incidentFanout, [{ incident, rules, configured, lifecycle }]);
+        const run = await start(incidentFanout, [{ incident }]);
         return { runId: run.runId };
       },
+      routing: () => routing.current(),
       sendAction: async (incidentId: string, action: IncidentAction) => {
         try {
           await resumeHook(actionToken(incidentId), action);

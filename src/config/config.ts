@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../channels/registry.js';
 import { presentEnv, resolveChannelSettings, type ConfigProblem } from '../channels/settings.js';
 import { httpUrl } from '../channels/env-values.js';
-import { loadRoutingFile } from '../routing/routing-file.js';
-import { DEFAULT_RULES, type RouteRule } from '../routing/rules.js';
-import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../incident/lifecycle.js';
+import { loadRouting, type LoadedRouting } from '../routing/routing-source.js';
 
 export type EngineConfig =
   | { kind: 'local'; dataDir: string }
@@ -27,8 +25,8 @@ export interface AppConfig {
   workflowPort: number;
   /** The durable engine: the embedded local world, or the Postgres world for replicas. */
   engine: EngineConfig;
-  /** Routing rules, escalation and how long an incident's buttons stay live. */
-  routing: { rules: RouteRule[]; lifecycle: LifecycleSettings; source: string };
+  /** Targets, rules, subscribers, escalation, as loaded at startup (the file may change later). */
+  routing: LoadedRouting;
   channels: Array<{ name: string; configured: boolean; missing: string[] }>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -132,14 +130,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     });
   }
 
-  let routing: AppConfig['routing'] = { rules: [...DEFAULT_RULES], lifecycle: DEFAULT_LIFECYCLE, source: 'default rules' };
-  if (env.ROUTING_FILE) {
-    const file = loadRoutingFile(env.ROUTING_FILE, [...CHANNELS.keys()], DEFAULT_LIFECYCLE);
-    if (file.rules) routing = { rules: file.rules, lifecycle: file.lifecycle, source: env.ROUTING_FILE };
-    problems.push(...file.problems);
-  }
+  const routing = loadRouting(rawEnv);
+  problems.push(...routing.problems);
 
-  if (problems.length > 0 || !app.success) throw new ConfigError(problems);
+  if (problems.length > 0 || !app.success || !routing.loaded) throw new ConfigError(problems);
   const data = app.data;
   return {
     slack: {
@@ -155,7 +149,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       data.WORKFLOW_TARGET_WORLD === '@workflow/world-postgres'
         ? { kind: 'postgres', url: data.WORKFLOW_POSTGRES_URL!, concurrency: data.WORKFLOW_POSTGRES_WORKER_CONCURRENCY }
         : { kind: 'local', dataDir: data.WORKFLOW_LOCAL_DATA_DIR },
-    routing,
+    routing: routing.loaded,
     channels,
     logLevel: data.LOG_LEVEL,
   };

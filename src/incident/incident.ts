@@ -38,4 +38,8 @@ export interface Incident {
   channelId: string;
   /** ISO timestamp of the submission. */
   reportedAt: string;
+  /** The topic (service) the reporter picked: its subscribers are notified too. */
+  topic?: string;
+  /** Notify every configured target, whatever the rules say. */
+  broadcast?: boolean;
 }

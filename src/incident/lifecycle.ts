@@ -19,12 +19,12 @@ export interface IncidentAction extends Actor {
 
 /**
  * Escalation for one severity: if nobody acknowledges within `afterMs` of the report,
- * re-notify `channels` (and `@here` in the thread), again every `afterMs`, `rounds` times.
+ * re-notify `targets` (and `@here` in the thread), again every `afterMs`, `rounds` times.
  */
 export interface EscalationPolicy {
   afterMs: number;
   rounds: number;
-  channels: string[];
+  targets: string[];
   mentionHere: boolean;
 }
 
@@ -38,7 +38,7 @@ export interface LifecycleSettings {
 /** Critical incidents escalate to SMS and PagerDuty every 5 minutes, 3 times; the buttons live a week. */
 export const DEFAULT_LIFECYCLE: LifecycleSettings = {
   escalation: {
-    critical: { afterMs: 5 * 60_000, rounds: 3, channels: ['sms', 'pagerduty'], mentionHere: true },
+    critical: { afterMs: 5 * 60_000, rounds: 3, targets: ['sms', 'pagerduty'], mentionHere: true },
   },
   closeAfterMs: 7 * 24 * 3_600_000,
 };

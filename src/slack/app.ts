@@ -4,11 +4,13 @@ import { INCIDENT_MODAL_CALLBACK_ID } from './blocks/incident-modal.js';
 import { openIncidentModal } from './listeners/commands/open-incident-modal.js';
 import { submitIncident, type StartIncident } from './listeners/views/submit-incident.js';
 import { INCIDENT_ACTION_PATTERN, incidentAction, type SendIncidentAction } from './listeners/actions/incident-action.js';
+import { previewRouting, PREVIEW_ACTION_PATTERN, type CurrentRouting } from './listeners/actions/preview-routing.js';
 
-/** What the listeners hand work to: the durable engine. */
+/** What the listeners hand work to: the durable engine, and the routing in force. */
 export interface IncidentEngine {
   startIncident: StartIncident;
   sendAction: SendIncidentAction;
+  routing: CurrentRouting;
 }
 
 /**
@@ -40,8 +42,9 @@ export async function createSlackApp(
       : { signingSecret: config.slack.signingSecret!, customRoutes }),
   });
 
-  app.command('/incident', openIncidentModal);
-  app.view(INCIDENT_MODAL_CALLBACK_ID, submitIncident(engine.startIncident));
+  app.command('/incident', openIncidentModal(engine.routing));
+  app.view(INCIDENT_MODAL_CALLBACK_ID, submitIncident(engine.startIncident, engine.routing));
+  app.action(PREVIEW_ACTION_PATTERN, previewRouting(engine.routing));
   app.action(INCIDENT_ACTION_PATTERN, incidentAction(engine.sendAction));
   app.error(async (error) => {
     logger.error(`unhandled error in a Slack listener: ${error.message}`);

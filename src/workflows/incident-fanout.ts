@@ -1,7 +1,7 @@
 import { createHook, getWorkflowMetadata, sleep } from 'workflow';
 import type { Incident, Severity } from '../incident/incident.js';
-import { actionToken, escalationDueAt, type Actor, type IncidentAction, type LifecycleSettings } from '../incident/lifecycle.js';
-import { routeIncident, type RouteRule } from '../routing/rules.js';
+import { actionToken, escalationDueAt, type Actor, type IncidentAction } from '../incident/lifecycle.js';
+import { route, type RoutedTarget, type Target } from '../routing/rules.js';
 import type { ChannelOutcome, ChannelStatus } from '../slack/blocks/outcome.js';
 import type { IncidentView } from '../slack/blocks/root-message.js';
 import {
@@ -19,17 +19,13 @@ import {
   type DeliverySummary,
 } from '../slack/blocks/thread-replies.js';
 import { deliverToChannel } from './steps/deliver-to-channel.js';
+import { loadRouting } from './steps/load-routing.js';
 import { sendPagerDutyEvent } from './steps/pagerduty-event.js';
 import { postEphemeralNotice, postRootMessage, postThreadReply, updateRootMessage, type Thread } from './steps/slack-thread.js';
 
 export interface IncidentFanoutInput {
+  /** What was reported, with the topic and broadcast choice of the modal. */
   incident: Incident;
-  /** Routing rules in force when the incident was filed. */
-  rules: RouteRule[];
-  /** Channels that had settings when the incident was filed. */
-  configured: string[];
-  /** Escalation policies and how long the buttons stay live. */
-  lifecycle: LifecycleSettings;
 }
 
 export interface IncidentFanoutResult extends DeliverySummary {
@@ -54,13 +50,18 @@ type LoopEvent = { kind: 'click'; action: IncidentAction } | { kind: 'escalate';
  */
 export async function incidentFanout(input: IncidentFanoutInput): Promise<IncidentFanoutResult> {
   'use workflow';
-  const { incident, lifecycle } = input;
+  const { incident } = input;
   const { workflowRunId } = getWorkflowMetadata();
-  const matched = routeIncident(input.rules, incident.severity, input.configured);
-  const policy = lifecycle.escalation[incident.severity];
-  const pagerDutyRouted = matched.includes('pagerduty') && input.configured.includes('pagerduty');
   // Clicks on the buttons arrive here from the moment the run starts.
   const clicks = createHook<IncidentAction>({ token: actionToken(incident.id) });
+  // The routing in force now (an edited routing file applies to the next incident).
+  const { routing, configured } = await loadRouting();
+  const { lifecycle } = routing;
+  const routed: RoutedTarget[] = route(routing, incident, configured);
+  const matched = routed.map((r) => r.target.name);
+  const targetsByName = new Map(routing.targets.map((t) => [t.name, t]));
+  const policy = lifecycle.escalation[incident.severity];
+  const pagerDutyTargets = routed.map((r) => r.target).filter((t) => t.type === 'pagerduty' && configured.includes(t.name));
 
   const view: IncidentView & { statuses: Array<{ channel: string; status: ChannelStatus }> } = {
     statuses: matched.map((channel) => ({ channel, status: 'pending' as ChannelStatus })),
@@ -76,23 +77,35 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
 
   // Everything Slack shows goes out one message at a time, in the order things happen,
   // so the root message never goes back to an older state. A failed post stops nothing.
-  let threadUpdates: Promise<unknown> = threadReady.then((thread) =>
-    thread ? postThreadReply(thread, routingReply(incident.id, matched)).catch(ignore) : undefined,
-  );
+  let threadUpdates: Promise<unknown> = Promise.resolve();
   const inThread = (send: (thread: Thread) => Promise<void>): void => {
     threadUpdates = threadUpdates.then(async () => {
       const thread = await threadReady;
       if (thread) await send(thread).catch(ignore);
     });
   };
-  /** Queues a thread reply, then (with `updateRoot`) the root message as it stands now. */
+  // Replies that land while Slack is still taking the previous one go out together,
+  // as one message (and one root update): a 50-target fan-out is a few messages, not
+  // 100 Slack calls queued behind each other.
+  const unsent: Array<{ text: string; broadcast: boolean }> = [];
+  let rootStale = false;
+  let flushQueued = false;
+  /** Queues a thread reply and (with `updateRoot`) a root-message update. */
   const post = (text: string, updateRoot = false, broadcast = false): void => {
-    const snapshot = updateRoot ? { ...view, statuses: view.statuses.map((s) => ({ ...s })) } : undefined;
+    unsent.push({ text, broadcast });
+    rootStale ||= updateRoot;
+    if (flushQueued) return;
+    flushQueued = true;
     inThread(async (thread) => {
-      await postThreadReply(thread, text, broadcast).catch(ignore);
-      if (snapshot) await updateRootMessage(thread, incident, snapshot);
+      flushQueued = false;
+      const batch = unsent.splice(0);
+      const updateRootNow = rootStale;
+      rootStale = false;
+      for (const message of groupReplies(batch)) await postThreadReply(thread, message.text, message.broadcast).catch(ignore);
+      if (updateRootNow) await updateRootMessage(thread, incident, { ...view, statuses: view.statuses.map((s) => ({ ...s })) });
     });
   };
+  post(routingReply(incident.id, routed, incident.broadcast));
   const notice = (userId: string, text: string): void => inThread((thread) => postEphemeralNotice(thread, userId, text));
 
   const failed = (channel: string, error: unknown): ChannelOutcome => ({ channel, status: 'failed', reason: failureReason(error) });
@@ -105,7 +118,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   const deliverRouted = (index: number, context?: string): Promise<ChannelOutcome> => {
     const entry = view.statuses[index]!;
     entry.status = 'pending';
-    const settled = deliverToChannel(entry.channel, incident)
+    const settled = deliverToChannel(targetsByName.get(entry.channel)!, incident)
       .then(
         (outcome) => outcome,
         (error: unknown) => failed(entry.channel, error),
@@ -140,13 +153,13 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   const escalate = (round: number): void => {
     if (!policy) return;
     view.escalation = { round, rounds: policy.rounds };
-    const targets = policy.channels.filter((channel) => input.configured.includes(channel));
+    const targets = policy.targets.filter((name) => configured.includes(name) && targetsByName.has(name));
     const text = escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets);
     post(text, true, true);
     for (const channel of targets) {
       const label = `escalation ${round}/${policy.rounds}`;
       background.push(
-        deliverToChannel(channel, incident, { round, rounds: policy.rounds })
+        deliverToChannel(targetsByName.get(channel)!, incident, { round, rounds: policy.rounds })
           .then(
             (outcome) => outcome,
             (error: unknown) => failed(channel, error),
@@ -158,13 +171,14 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   };
 
   const pagerDuty = (action: 'acknowledge' | 'resolve'): void => {
-    if (!pagerDutyRouted) return;
-    background.push(
-      sendPagerDutyEvent(incident.id, action).then(
-        () => post(pagerDutyEventReply(action, { ok: true })),
-        (error: unknown) => post(pagerDutyEventReply(action, { ok: false, reason: failureReason(error) })),
-      ),
-    );
+    for (const target of pagerDutyTargets) {
+      background.push(
+        sendPagerDutyEvent(target, incident.id, action).then(
+          () => post(pagerDutyEventReply(target.name, action, { ok: true })),
+          (error: unknown) => post(pagerDutyEventReply(target.name, action, { ok: false, reason: failureReason(error) })),
+        ),
+      );
+    }
   };
 
   const iterator = clicks[Symbol.asyncIterator]();
@@ -254,6 +268,24 @@ function summarize(incidentId: string, outcomes: readonly ChannelOutcome[]): Del
 }
 
 function ignore(): void {}
+
+/** At most this many results in one thread message: a long one is hard to read. */
+const LINES_PER_REPLY = 20;
+
+/** Consecutive replies joined into messages; a broadcast one (an escalation) stands alone. */
+function groupReplies(batch: ReadonlyArray<{ text: string; broadcast: boolean }>): Array<{ text: string; broadcast: boolean }> {
+  const messages: Array<{ text: string; broadcast: boolean; lines: number }> = [];
+  for (const reply of batch) {
+    const last = messages.at(-1);
+    if (last && !last.broadcast && !reply.broadcast && last.lines < LINES_PER_REPLY) {
+      last.text += `\n${reply.text}`;
+      last.lines += 1;
+    } else {
+      messages.push({ ...reply, lines: 1 });
+    }
+  }
+  return messages.map(({ text, broadcast }) => ({ text, broadcast }));
+}
 
 /** The reason a step gave, without the engine's "Step … failed after N retries:" prefix. */
 function failureReason(error: unknown): string {

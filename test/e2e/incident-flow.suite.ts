@@ -3,6 +3,7 @@ import { startApp, type AppProcess } from '../support/app-process.js';
 import { setUpEngine, type EngineKind, type TestEngine } from '../support/engines.js';
 import { startProviders, TEST_SECRETS, type Providers } from '../support/providers.js';
 import { signedPost, slashCommandBody, viewSubmissionBody } from '../support/slack-requests.js';
+import { threadLines } from '../support/incidents.js';
 
 /**
  * The whole /incident pipeline through the real app process, driven like Slack drives
@@ -37,8 +38,9 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
   /** Waits for the final summary reply and returns the whole thread. */
   async function finishedThread(channel = 'C0INCIDENT') {
     const root = await providers.slack.waitFor(() => providers.slack.messages.find((m) => m.channel === channel && !m.thread_ts));
-    await providers.slack.waitFor(() => providers.slack.thread(root.ts).find((m) => /delivered.*Run `wrun_/.test(m.text ?? '')));
-    return { root, replies: providers.slack.thread(root.ts) };
+    await providers.slack.waitFor(() => threadLines(providers, root).find((line) => /delivered.*Run `wrun_/.test(line)));
+    // One entry per line: results that land together share one message.
+    return { root, replies: threadLines(providers, root).map((text) => ({ text })) };
   }
 
   describe('/incident end to end', () => {
@@ -61,12 +63,12 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
 
       expect(root.blocks?.[0].text.text).toMatch(/CRITICAL · INC-[0-9A-Z]{8}/);
       const texts = replies.map((r) => r.text ?? '');
-      expect(texts[0]).toMatch(/^Routing INC-\w+ to 5 channels: slack, email, sms, pagerduty, webhook/);
+      expect(texts[0]).toMatch(/^Routing INC-\w+ to 5 targets: slack \(rule 1: every severity\), email \(rule 2: warning and up\), sms \(rule 3: critical\), pagerduty \(rule 4: critical\), webhook \(rule 5: every severity\)\./);
       for (const channel of ['slack', 'email', 'sms', 'pagerduty', 'webhook']) {
         expect(texts.filter((t) => t.startsWith(`✅ *${channel}* delivered`))).toHaveLength(1);
       }
       expect(texts.at(-1)).toMatch(/All delivered: 5\/5 channels delivered/);
-      expect(JSON.stringify(root.blocks)).toContain('5/5 delivered');
+      await providers.slack.waitFor(() => JSON.stringify(root.blocks).includes('5/5 delivered'));
 
       expect(providers.sendgrid.callsTo('/v3/mail/send')).toHaveLength(1);
       expect(providers.twilio.calls).toHaveLength(1);
@@ -121,7 +123,7 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
     it('routes an info incident to Slack (and the configured webhook) only', async () => {
       await submit({ severity: 'info', message: 'deploy finished with warnings' });
       const { replies } = await finishedThread();
-      expect(replies[0]!.text).toMatch(/to 2 channels: slack, webhook/);
+      expect(replies[0]!.text).toMatch(/to 2 targets: slack \(rule 1: every severity\), webhook \(rule 5: every severity\)/);
       expect(providers.sendgrid.calls).toHaveLength(0);
       expect(providers.twilio.calls).toHaveLength(0);
       expect(providers.pagerduty.calls).toHaveLength(0);
@@ -156,9 +158,8 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
       expect(providers.pagerduty.calls).toHaveLength(1);
       expect(texts.filter((t) => t.startsWith('✅'))).toHaveLength(4);
       expect(texts.at(-1)).toMatch(/4\/5 channels delivered; failed: pagerduty/);
-      const summary = JSON.stringify(root.blocks);
-      expect(summary).toContain('❌ pagerduty');
-      expect(summary).toContain('4/5 delivered');
+      await providers.slack.waitFor(() => JSON.stringify(root.blocks).includes('4/5 delivered'));
+      expect(JSON.stringify(root.blocks)).toContain('❌ pagerduty');
     });
 
     it('lands every root update even when chat.update is rate-limited', async () => {
@@ -167,7 +168,9 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
       const { root } = await finishedThread();
       await providers.slack.waitFor(() => JSON.stringify(root.blocks).includes('5/5 delivered'));
       const updates = providers.slack.method('chat.update');
-      expect(updates.filter((u) => u.headers['content-type']).length).toBeGreaterThanOrEqual(6);
+      // The rate-limited update was retried: results landing together share an update,
+      // so there is one per batch of results, plus the retry.
+      expect(updates.filter((u) => u.headers['content-type']).length).toBeGreaterThanOrEqual(2);
       expect(JSON.stringify(root.blocks)).not.toContain('⏳');
     });
 
@@ -220,7 +223,8 @@ export function incidentFlowSuite(engineKind: EngineKind): void {
       const { root } = await finishedThread();
       await providers.slack.waitFor(() => JSON.stringify(root.blocks).includes('5/5 delivered'));
       const slackBodies = providers.slack.calls.filter((c) => /chat\.(postMessage|update)/.test(c.path)).map((c) => JSON.stringify(c.body));
-      expect(slackBodies.length).toBeGreaterThan(5);
+      // Root message, alerts-channel copy, thread replies, root updates.
+      expect(slackBodies.length).toBeGreaterThanOrEqual(4);
       for (const body of slackBodies) {
         expect(body).not.toContain('<!channel>');
         expect(body).not.toContain('<@U123>');

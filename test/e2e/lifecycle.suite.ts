@@ -35,8 +35,8 @@ export function lifecycleSuite(engineKind: EngineKind): void {
           { channel: 'sms', minSeverity: 'warning' },
         ],
         escalation: {
-          warning: { after: '30s', rounds: 1, channels: ['sms'] },
-          critical: { after: '2s', rounds: 2, channels: ['sms', 'pagerduty'] },
+          warning: { after: '30s', rounds: 1, targets: ['sms'] },
+          critical: { after: '2s', rounds: 2, targets: ['sms', 'pagerduty'] },
         },
       }),
     );
@@ -131,7 +131,7 @@ export function lifecycleSuite(engineKind: EngineKind): void {
       await submitIncident(app.eventsUrl, { severity: 'warning', message: 'retry sms' });
       const { root } = await finished(providers, 'retry sms');
       expect(replies(providers, root)).toContainEqual(expect.stringMatching(/^❌ \*sms\* failed: Twilio answered 400/));
-      expect(hasButton(root, 'incident_retry')).toBe(true);
+      await providers.slack.waitFor(() => hasButton(root, 'incident_retry'));
 
       await click(root, 'incident_retry', 'U0ONCALL');
       await reply(root, /^🔁 Retry of the failed channels \(sms\) asked by <@U0ONCALL>/);

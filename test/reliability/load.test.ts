@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { startApp } from '../support/app-process.js';
 import { setUpEngine } from '../support/engines.js';
-import { submitIncident } from '../support/incidents.js';
+import { submitIncident, threadLines } from '../support/incidents.js';
 import { startProviders } from '../support/providers.js';
 
 /**
@@ -45,7 +45,7 @@ it(`delivers ${INCIDENTS} incidents through two replicas, completely and without
   const roots = providers.slack.messages.filter((m) => !m.thread_ts && m.blocks?.[0]?.type === 'header');
   expect(roots).toHaveLength(INCIDENTS);
   for (const root of roots) {
-    const texts = providers.slack.thread(root.ts).map((m) => m.text ?? '');
+    const texts = threadLines(providers, root);
     expect(texts.filter((t) => /^✅ \*\w+\* delivered/.test(t))).toHaveLength(5);
     expect(texts.at(-1)).toMatch(/5\/5 channels delivered/);
   }

@@ -23,9 +23,17 @@ export function rootFor(providers: Providers, message: string, timeoutMs = 30_00
   );
 }
 
-/** Thread reply texts of a root message. */
+/**
+ * Thread replies of a root message, line by line: results that land while Slack is
+ * taking the previous reply go out together, one per line of one message.
+ */
+export function threadLines(providers: Providers, root: SlackMessage): string[] {
+  return providers.slack.thread(root.ts).flatMap((m) => (m.text ?? '').split('\n'));
+}
+
+/** Thread reply lines of a root message (see `threadLines`). */
 export function replies(providers: Providers, root: SlackMessage): string[] {
-  return providers.slack.thread(root.ts).map((m) => m.text ?? '');
+  return threadLines(providers, root);
 }
 
 /** Waits for the final summary reply of the incident whose message is `message`. */

@@ -73,7 +73,11 @@ describe('root message', () => {
 
 describe('thread replies', () => {
   it('words each outcome plainly, escaping what came from outside', () => {
-    expect(routingReply('INC-1', ['slack', 'email'])).toBe('Routing INC-1 to 2 channels: slack, email. Results follow as each one lands.');
+    const routed = (name: string, why: string) => ({ target: { name }, why: [why] });
+    expect(routingReply('INC-1', [routed('slack', 'rule 1: every severity'), routed('payments-email', 'payments-team follows payments')])).toBe(
+      'Routing INC-1 to 2 targets: slack (rule 1: every severity), payments-email (payments-team follows payments). Results follow as each one lands.',
+    );
+    expect(routingReply('INC-1', [routed('slack', 'broadcast')], true)).toMatch(/^📣 Broadcast: routing INC-1 to every configured target, 1 target: slack \(broadcast\)/);
     expect(outcomeReply({ channel: 'email', status: 'delivered', recipients: ['a@example.com'], attempt: 1 })).toBe(
       '✅ *email* delivered to a@example.com',
     );
@@ -106,18 +110,18 @@ describe('thread replies', () => {
 
 describe('incident modal', () => {
   it('fits Slack modal limits and pre-fills the command text', () => {
-    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: '  db down  ' });
+    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: '  db down  ', topics: [] });
     expect(view.title!.text.length).toBeLessThanOrEqual(24);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(view.private_metadata!.length).toBeLessThanOrEqual(3000);
-    const input = view.blocks[1] as any;
+    const input = view.blocks.find((b) => b.block_id === 'message') as any;
     expect(input.element.max_length).toBeLessThanOrEqual(3000);
     expect(input.element.initial_value).toBe('db down');
   });
 
   it('truncates an over-long command text to what the field accepts', () => {
-    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: 'y'.repeat(5000) });
-    expect((view.blocks[1] as any).element.initial_value).toHaveLength(MESSAGE_MAX_LENGTH);
+    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: 'y'.repeat(5000), topics: [] });
+    expect((view.blocks.find((b) => b.block_id === 'message') as any).element.initial_value).toHaveLength(MESSAGE_MAX_LENGTH);
   });
 
   const submitted = (severity: string | null, message: string | null, metadata = JSON.stringify({ channelId: 'C0INCIDENT' })) => ({
@@ -136,7 +140,40 @@ describe('incident modal', () => {
       severity: 'warning',
       message: 'disk 91%',
       channelId: 'C0INCIDENT',
+      broadcast: false,
     });
+  });
+
+  it('reads the topic and broadcast choices, and refuses a topic nobody follows (a tampered payload)', () => {
+    const base = submitted('critical', 'cards declined');
+    const view = {
+      ...base,
+      state: {
+        values: {
+          ...base.state.values,
+          topic: { topic_select: { selected_option: { value: 'payments' } } },
+          broadcast: { broadcast_toggle: { selected_options: [{ value: 'broadcast' }] } },
+        },
+      },
+    };
+    expect(parseIncidentSubmission(view, ['payments'])).toMatchObject({ ok: true, topic: 'payments', broadcast: true });
+    expect(parseIncidentSubmission(view, ['search'])).toEqual({ ok: false, errors: { topic: expect.stringMatching(/^Pick one of the listed topics/) } });
+  });
+
+  it('previews who will be notified, and why, once a severity is picked', () => {
+    const routed = [{ target: { name: 'payments-email', type: 'email', settings: {}, secrets: {} }, why: ['payments-team follows payments'] }];
+    const text = (choices: Partial<Parameters<typeof incidentModal>[0]>) =>
+      JSON.stringify(incidentModal({ channelId: 'C0INCIDENT', topics: ['payments'], ...choices }).blocks.find((b) => b.block_id === 'routing_preview'));
+    expect(text({})).toContain('pick a severity to see who');
+    expect(text({ severity: 'info', preview: routed })).toContain('*Will notify:* 1 target\\n• *payments-email* (email): payments-team follows payments');
+    expect(text({ severity: 'info', preview: [] })).toContain('nobody: no rule or subscription matches');
+    expect(text({ severity: 'info', broadcast: true, preview: routed })).toContain('📣 every configured target, 1 target');
+    const view = incidentModal({ channelId: 'C0INCIDENT', topics: ['payments', 'search'], severity: 'critical', topic: 'search' });
+    const topic = view.blocks.find((b) => b.block_id === 'topic') as any;
+    expect(topic.element.options.map((o: any) => o.value)).toEqual(['payments', 'search']);
+    expect(topic.element.initial_option.value).toBe('search');
+    for (const id of ['severity', 'topic', 'broadcast']) expect((view.blocks.find((b) => b.block_id === id) as any).dispatch_action).toBe(true);
+    expect(incidentModal({ channelId: 'C0INCIDENT', topics: [] }).blocks.some((b) => b.block_id === 'topic')).toBe(false);
   });
 
   it('rejects every invalid field at once', () => {

@@ -76,7 +76,7 @@ describe('sandbox Block Kit rendering', () => {
   });
 
   it('draws the incident modal as a form, with inline errors under their fields', () => {
-    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: 'db <slow>' }) as unknown as Record<string, unknown>;
+    const view = incidentModal({ channelId: 'C0INCIDENT', initialMessage: 'db <slow>', topics: [] }) as unknown as Record<string, unknown>;
     const parts = renderView(view, { message: 'Describe what is happening.' });
     expect(parts.title).toBe('Report an incident');
     expect(parts.submit).toBe('Send alert');

@@ -1,7 +1,7 @@
 import type { KnownBlock, Button } from '@slack/types';
 import { SEVERITY_EMOJI, type Incident } from '../../incident/incident.js';
 import { formatTime, type Actor, type IncidentActionKind } from '../../incident/lifecycle.js';
-import { mentionUser, userText } from '../mrkdwn.js';
+import { escapeMrkdwn, mentionUser, userText } from '../mrkdwn.js';
 import { STATUS_ICON, type ChannelStatus } from './outcome.js';
 
 export interface RootMessage {
@@ -33,7 +33,12 @@ export function statusSummary(statuses: IncidentView['statuses']): string {
   if (statuses.length === 0) return 'No channel matched the routing rules: nobody else was notified.';
   const delivered = statuses.filter((s) => s.status === 'delivered').length;
   const icons = statuses.map((s) => `${STATUS_ICON[s.status]} ${s.channel}`).join('  ');
-  return `${icons} — ${delivered}/${statuses.length} delivered`;
+  return fit(`${icons} — ${delivered}/${statuses.length} delivered`, 2900);
+}
+
+/** Configuration-made text (target names) kept inside Slack's per-text limit. */
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** `*Status:* 👀 Acknowledged by @jane at 10:05 UTC` and the like. */
@@ -84,7 +89,9 @@ function controls(incident: Incident, view: IncidentView): Button[] {
  */
 export function rootMessage(incident: Incident, view: IncidentView, note?: string): RootMessage {
   const severity = incident.severity.toUpperCase();
-  const routed = view.statuses.length > 0 ? view.statuses.map((s) => s.channel).join(', ') : 'no channel';
+  const routed = view.statuses.length > 0 ? view.statuses.map((s) => s.channel).join(', ') : 'no target';
+  const topic = incident.topic ? ` · Topic: ${escapeMrkdwn(incident.topic)}` : '';
+  const broadcast = incident.broadcast ? '📣 *BROADCAST* to every configured target · ' : '';
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -93,7 +100,7 @@ export function rootMessage(incident: Incident, view: IncidentView, note?: strin
     { type: 'section', text: { type: 'mrkdwn', text: userText(incident.message, 2900) } },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Reported by ${mentionUser(incident.reporterId)} · Routing to: ${routed}` }],
+      elements: [{ type: 'mrkdwn', text: fit(`${broadcast}Reported by ${mentionUser(incident.reporterId)}${topic} · Routing to: ${routed}`, 2900) }],
     },
     { type: 'divider' },
     { type: 'section', text: { type: 'mrkdwn', text: `*Delivery:* ${statusSummary(view.statuses)}` } },

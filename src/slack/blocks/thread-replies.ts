@@ -4,10 +4,13 @@ import { escapeMrkdwn, mentionUser, truncateEscaped } from '../mrkdwn.js';
 
 /** Thread replies are short mrkdwn texts; anything that came from outside is escaped. */
 
-export function routingReply(incidentId: string, channels: readonly string[]): string {
-  if (channels.length === 0) return `No routing rule matched ${incidentId}: no channel will be notified.`;
-  const noun = channels.length === 1 ? 'channel' : 'channels';
-  return `Routing ${incidentId} to ${channels.length} ${noun}: ${channels.join(', ')}. Results follow as each one lands.`;
+/** `Routing INC-… to 3 targets: slack (rule 1: every severity), payments-email (payments-team follows payments).` */
+export function routingReply(incidentId: string, routed: ReadonlyArray<{ target: { name: string }; why: readonly string[] }>, broadcast = false): string {
+  if (routed.length === 0) return `No routing rule matched ${incidentId}: no target will be notified.`;
+  const noun = routed.length === 1 ? 'target' : 'targets';
+  const list = routed.map((r) => `${r.target.name} (${r.why.join('; ')})`).join(', ');
+  const head = broadcast ? `📣 Broadcast: routing ${incidentId} to every configured target, ${routed.length}` : `Routing ${incidentId} to ${routed.length}`;
+  return `${head} ${noun}: ${list}. Results follow as each one lands.`;
 }
 
 /** One channel's result; `context` names a later round, e.g. `escalation 1/3` or `retry`. */
@@ -57,11 +60,11 @@ export function closedReply(closeAfterMs: number): string {
   return `⌛ ${formatDuration(closeAfterMs)} without a resolve: this incident's buttons have expired. Resolve it in PagerDuty (if it was paged) and report anything new with /incident.`;
 }
 
-export function pagerDutyEventReply(action: 'acknowledge' | 'resolve', outcome: { ok: true } | { ok: false; reason: string }): string {
+export function pagerDutyEventReply(target: string, action: 'acknowledge' | 'resolve', outcome: { ok: true } | { ok: false; reason: string }): string {
   const past = action === 'acknowledge' ? 'acknowledged' : 'resolved';
   return outcome.ok
-    ? `✅ *pagerduty* ${past} (same dedup key)`
-    : `❌ *pagerduty* could not be ${past}: ${truncateEscaped(escapeMrkdwn(outcome.reason), 2500)}`;
+    ? `✅ *${target}* ${past} (same dedup key)`
+    : `❌ *${target}* could not be ${past}: ${truncateEscaped(escapeMrkdwn(outcome.reason), 2500)}`;
 }
 
 /** Ephemeral answers to a click that changes nothing. */

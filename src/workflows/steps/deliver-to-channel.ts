@@ -2,7 +2,8 @@ import { FatalError, getStepMetadata } from 'workflow';
 import type { EscalationRound } from '../../channels/channel.js';
 import { asEscalation } from '../../channels/format.js';
 import { getChannel } from '../../channels/registry.js';
-import { resolveChannelSettings } from '../../channels/settings.js';
+import type { Target } from '../../routing/rules.js';
+import { resolveTarget } from '../../routing/routing-source.js';
 import type { Incident } from '../../incident/incident.js';
 import type { ChannelOutcome } from '../../slack/blocks/outcome.js';
 import { toStepError } from './step-errors.js';
@@ -14,27 +15,28 @@ import { toStepError } from './step-errors.js';
 export const DELIVERY_MAX_ATTEMPTS = 12;
 
 /**
- * Delivers one incident to one channel. Each channel is its own step: retried on its
+ * Delivers one incident to one target. Each target is its own step: retried on its
  * own, isolated from the others. The step id is the provider's idempotency key.
  * `escalation` marks a re-notification of an incident nobody acknowledged.
  */
-export async function deliverToChannel(channelName: string, incident: Incident, escalation?: EscalationRound): Promise<ChannelOutcome> {
+export async function deliverToChannel(target: Target, incident: Incident, escalation?: EscalationRound): Promise<ChannelOutcome> {
   'use step';
   const { stepId, attempt } = getStepMetadata();
-  const channel = getChannel(channelName);
-  if (!channel) throw new FatalError(`there is no channel named "${channelName}" (check the routing rules)`);
-  const resolved = resolveChannelSettings(channel, process.env);
+  const channel = getChannel(target.type);
+  if (!channel) throw new FatalError(`there is no channel type "${target.type}" (check the routing file)`);
+  const resolved = resolveTarget(target, process.env)!;
   if (resolved.state === 'not-configured') {
     throw new FatalError(`not configured: set ${resolved.missing.join(', ')} to enable it`);
   }
   if (resolved.state === 'invalid') {
     throw new FatalError(`misconfigured: ${resolved.problems.map((p) => p.variable).join(', ')} (see the startup log)`);
   }
-  const secrets = channel.secretEnv.map((name) => process.env[name]);
+  const targetSecrets = Object.values(target.secrets).map((name) => process.env[name]);
+  const secrets = [...channel.secretEnv.map((name) => process.env[name]), ...targetSecrets];
   try {
     const context = { idempotencyKey: stepId, attempt, ...(escalation ? { escalation } : {}) };
     const receipt = await channel.deliver(resolved.settings, asEscalation(incident, escalation), context);
-    return { channel: channelName, status: 'delivered', attempt, ...receipt };
+    return { channel: target.name, status: 'delivered', attempt, ...receipt };
   } catch (error) {
     throw toStepError(error, { attempt, maxAttempts: DELIVERY_MAX_ATTEMPTS, secrets });
   }

@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { newIncidentId } from '../../../incident/incident-id.js';
 import type { Incident } from '../../../incident/incident.js';
+import { topicsOf } from '../../../routing/rules.js';
 import { parseIncidentSubmission } from '../../blocks/incident-modal.js';
+import type { CurrentRouting } from '../actions/preview-routing.js';
 
 /** Starts the durable fan-out for an incident; returns the run id. */
 export type StartIncident = (incident: Incident) => Promise<{ runId: string }>;
@@ -10,9 +12,9 @@ export type StartIncident = (incident: Incident) => Promise<{ runId: string }>;
  * Modal submission: invalid fields come back as inline errors and nothing starts;
  * a valid one closes the modal at once (the ack), then hands off to the workflow.
  */
-export function submitIncident(startIncident: StartIncident) {
+export function submitIncident(startIncident: StartIncident, currentRouting: CurrentRouting) {
   return async ({ ack, body, view, client, logger }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    const submission = parseIncidentSubmission(view);
+    const submission = parseIncidentSubmission(view, topicsOf(currentRouting().routing));
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: submission.errors });
       return;
@@ -27,6 +29,8 @@ export function submitIncident(startIncident: StartIncident) {
       reporterName: body.user.name ?? body.user.id,
       channelId: submission.channelId,
       reportedAt: new Date().toISOString(),
+      ...(submission.topic ? { topic: submission.topic } : {}),
+      ...(submission.broadcast ? { broadcast: true } : {}),
     };
     try {
       const { runId } = await startIncident(incident);
