@@ -5,7 +5,7 @@ import { signedPost, viewSubmissionBody } from './slack-requests.js';
 /** Submits the incident modal through a running app, exactly as Slack would. */
 export async function submitIncident(
   eventsUrl: string,
-  fields: { severity: string; message: string; channelId?: string },
+  fields: { severity: string; message: string; channelId?: string; topic?: string; broadcast?: boolean },
 ): Promise<void> {
   const response = await signedPost(eventsUrl, viewSubmissionBody(fields), { secret: TEST_SECRETS.SLACK_SIGNING_SECRET });
   if (response.status !== 200) throw new Error(`view_submission answered ${response.status}`);

@@ -19,40 +19,70 @@ export function slashCommandBody(fields: { text: string; channelId?: string; use
   }).toString();
 }
 
-/** A `view_submission` payload for the incident modal with the given field values. */
-export function viewSubmissionBody(fields: {
+/** What the reporter has filled in the incident modal. */
+export interface ModalFields {
   severity?: string;
   message?: string;
+  topic?: string;
+  broadcast?: boolean;
   channelId?: string;
   userId?: string;
   privateMetadata?: string;
-}): string {
+}
+
+/** The incident modal as Slack sends it back: its metadata and the state of its fields. */
+function modalView(fields: ModalFields) {
+  const selected = (value: string | undefined) => (value ? { text: { type: 'plain_text', text: value }, value } : null);
+  return {
+    id: 'V0000001',
+    team_id: 'T0000001',
+    type: 'modal',
+    callback_id: 'incident_report',
+    private_metadata: fields.privateMetadata ?? JSON.stringify({ channelId: fields.channelId ?? 'C0INCIDENT' }),
+    hash: '156772938.1827394',
+    state: {
+      values: {
+        severity: { severity_select: { type: 'static_select', selected_option: selected(fields.severity) } },
+        topic: { topic_select: { type: 'static_select', selected_option: selected(fields.topic) } },
+        broadcast: {
+          broadcast_toggle: { type: 'checkboxes', selected_options: fields.broadcast ? [{ text: { type: 'plain_text', text: 'Broadcast' }, value: 'broadcast' }] : [] },
+        },
+        message: { message_input: { type: 'plain_text_input', value: fields.message ?? null } },
+      },
+    },
+  };
+}
+
+const modalUser = (userId?: string) => ({ id: userId ?? 'U0REPORTER', username: 'jane', name: 'jane', team_id: 'T0000001' });
+
+/** A `view_submission` payload for the incident modal with the given field values. */
+export function viewSubmissionBody(fields: ModalFields): string {
   const payload = {
     type: 'view_submission',
     team: { id: 'T0000001', domain: 'example' },
-    user: { id: fields.userId ?? 'U0REPORTER', username: 'jane', name: 'jane', team_id: 'T0000001' },
+    user: modalUser(fields.userId),
     api_app_id: 'A0000001',
     token: 'deprecated-verification-token',
     trigger_id: '1234567890.123.ghijkl',
-    view: {
-      id: 'V0000001',
-      team_id: 'T0000001',
-      type: 'modal',
-      callback_id: 'incident_report',
-      private_metadata: fields.privateMetadata ?? JSON.stringify({ channelId: fields.channelId ?? 'C0INCIDENT' }),
-      hash: '156772938.1827394',
-      state: {
-        values: {
-          severity: {
-            severity_select: {
-              type: 'static_select',
-              selected_option: fields.severity ? { text: { type: 'plain_text', text: fields.severity }, value: fields.severity } : null,
-            },
-          },
-          message: { message_input: { type: 'plain_text_input', value: fields.message ?? null } },
-        },
-      },
-    },
+    view: modalView(fields),
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A `block_actions` payload from inside the open modal: the reporter changed `actionId`. */
+export function modalActionBody(actionId: 'severity_select' | 'topic_select' | 'broadcast_toggle', fields: ModalFields): string {
+  const view = modalView(fields);
+  const [blockId, state] = Object.entries(view.state.values).find(([, byAction]) => actionId in byAction)!;
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0000001', domain: 'example' },
+    user: modalUser(fields.userId),
+    api_app_id: 'A0000001',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: view.id },
+    trigger_id: '1234567890.123.stuvwx',
+    view,
+    actions: [{ ...(state as Record<string, object>)[actionId], action_id: actionId, block_id: blockId, action_ts: `${Math.floor(Date.now() / 1000)}.000300` }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
