@@ -30,8 +30,11 @@ type Route = (call: RecordedCall) => Answer | Promise<Answer>;
  */
 export class StandIn {
   readonly calls: RecordedCall[] = [];
-  /** Added to every answer, e.g. to model a slow provider. */
-  delayMs = 0;
+  /**
+   * Added to every answer, e.g. to model a slow provider; a function decides per call
+   * (e.g. only Slack's alerts-channel post is slow, not the incident thread).
+   */
+  delayMs: number | ((call: RecordedCall) => number) = 0;
   #server: Server;
   #scripts: Array<{ match: (call: RecordedCall) => boolean; answers: Answer[] }> = [];
   #waiters = new Set<() => void>();
@@ -117,7 +120,8 @@ export class StandIn {
     } catch (error) {
       answer = { status: 500, body: { error: String(error) } };
     }
-    const delay = this.delayMs + (answer.delayMs ?? 0);
+    const base = typeof this.delayMs === 'function' ? this.delayMs(call) : this.delayMs;
+    const delay = base + (answer.delayMs ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (answer.network) {
       req.socket.destroy();

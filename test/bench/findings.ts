@@ -1,0 +1,1 @@
+export const FINDINGS = `Not profiled yet.`;

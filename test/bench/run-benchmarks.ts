@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import { ADMIN_POSTGRES_URL, setUpEngine } from '../support/engines.js';
+import { startProviders } from '../support/providers.js';
+import { measureAck, startFloorServer, type AckResult } from './ack.js';
+import { fourChannelEnv, startReplicas } from './bench-apps.js';
+import { measureFanout, type FanoutResult } from './fanout.js';
+import { machineInfo, type MachineInfo } from './machine.js';
+import { renderReport } from './report.js';
+import type { BenchSizes, EngineSetup } from './sizes.js';
+import { measureThroughput, type ThroughputResult } from './throughput.js';
+import { measureWidth, type WidthRow } from './width.js';
+
+/** Every figure of one engine setup. */
+export interface EngineResults {
+  engine: EngineSetup;
+  ack: AckResult;
+  fanout: FanoutResult;
+  throughput: ThroughputResult;
+  width: WidthRow[];
+}
+
+export interface BenchResults {
+  sizes: BenchSizes;
+  machine: MachineInfo;
+  engines: EngineResults[];
+  seconds: number;
+}
+
+export interface BenchOptions {
+  sizes: BenchSizes;
+  /** Where the markdown report goes. */
+  outFile: string;
+  /** The command line shown in the report. */
+  command: string;
+  /** When set, each app process writes a V8 CPU profile into this directory. */
+  cpuProfileDir?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs every section on every engine setup, one after another (never two at once: they
+ * would share the two cores), and writes the report.
+ */
+export async function runBenchmarks(options: BenchOptions): Promise<BenchResults> {
+  const { sizes } = options;
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const usesPostgres = sizes.engines.some((e) => e.kind === 'postgres');
+  const machine = await machineInfo(options.command, usesPostgres ? ADMIN_POSTGRES_URL : undefined);
+  const floor = await startFloorServer();
+  const engines: EngineResults[] = [];
+  try {
+    for (const setup of sizes.engines) {
+      log(`${setup.label}: starting`);
+      engines.push(await runOnEngine(setup, floor.url, options, log));
+    }
+  } finally {
+    await floor.stop();
+  }
+  const results: BenchResults = { sizes, machine, engines, seconds: (Date.now() - started) / 1000 };
+  writeFileSync(options.outFile, renderReport(results));
+  log(`report written to ${options.outFile} after ${results.seconds.toFixed(0)} s`);
+  return results;
+}
+
+async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchOptions, log: (line: string) => void): Promise<EngineResults> {
+  const { sizes } = options;
+  const engine = await setUpEngine(setup.kind);
+  const providers = await startProviders();
+  try {
+    const env = { ...fourChannelEnv(providers), ...engine.env };
+    const replicas = await startReplicas(setup.replicas, env, options.cpuProfileDir);
+    let ack: AckResult, fanout: FanoutResult, throughput: ThroughputResult;
+    try {
+      ack = await measureAck(() => replicas.nextUrl(), floorUrl, sizes);
+      log(`${setup.label}: ack p99 ${ack.app.concurrent.p99.toFixed(1)} ms at ${sizes.ackConcurrency} concurrent`);
+      fanout = await measureFanout(providers, replicas, env, sizes);
+      log(`${setup.label}: fan-out last reply ${fanout.lastReply} ms (limit ${fanout.floorParallel.toFixed(0)} ms)`);
+      throughput = await measureThroughput(providers, replicas, sizes);
+      log(`${setup.label}: ${throughput.completed}/${throughput.incidents} incidents, ${throughput.perSecond.toFixed(2)}/s`);
+    } finally {
+      await replicas.stop();
+    }
+    const width = await measureWidth(providers, env, setup.replicas, sizes, options.cpuProfileDir);
+    log(`${setup.label}: width ${width.map((w) => `${w.targets}→${w.lastReply}ms`).join(' ')}`);
+    return { engine: setup, ack, fanout, throughput, width };
+  } finally {
+    await providers.close();
+    await engine.drop();
+  }
+}
