@@ -6,9 +6,16 @@ import type { BenchSizes } from './sizes.js';
 import { closedLoop, distribution, type Distribution } from './stats.js';
 
 /** Section 1: ack latency of signed `/incident` commands, the app beside the floor. */
+export interface AckSeries {
+  /** The first concurrent burst after start: connections opened, code not yet optimised. */
+  firstBurst: Distribution;
+  sequential: Distribution;
+  concurrent: Distribution;
+}
+
 export interface AckResult {
-  app: { sequential: Distribution; concurrent: Distribution };
-  floor: { sequential: Distribution; concurrent: Distribution };
+  app: AckSeries;
+  floor: AckSeries;
 }
 
 const FLOOR_SERVER = fileURLToPath(new URL('./floor-ack-server.mjs', import.meta.url));
@@ -44,11 +51,16 @@ async function command(url: string, i: number): Promise<void> {
   if (response.status !== 200) throw new Error(`/incident answered ${response.status} at ${url}`);
 }
 
-async function series(nextUrl: () => string, sizes: BenchSizes) {
-  await closedLoop(Math.min(20, sizes.ackCommands), 1, (i) => command(nextUrl(), i)); // warm-up
+async function series(nextUrl: () => string, sizes: BenchSizes): Promise<AckSeries> {
+  const burst = (n: number) => closedLoop(n, sizes.ackConcurrency, (i) => command(nextUrl(), i));
+  await closedLoop(Math.min(20, sizes.ackCommands), 1, (i) => command(nextUrl(), i));
+  const firstBurst = distribution(await burst(sizes.ackCommands));
+  // Warm-up: a server that has been up for a while has its connections open and its
+  // hot paths optimised; the first burst above shows the cost of not being there yet.
+  await burst(sizes.ackCommands);
   const sequential = distribution(await closedLoop(sizes.ackCommands, 1, (i) => command(nextUrl(), i)));
   const concurrent = distribution(await closedLoop(sizes.ackCommands, sizes.ackConcurrency, (i) => command(nextUrl(), i)));
-  return { sequential, concurrent };
+  return { firstBurst, sequential, concurrent };
 }
 
 /** Floor and app measured back to back, so both see the same machine load. */

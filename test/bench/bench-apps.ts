@@ -14,8 +14,8 @@ export interface Replicas {
 
 export async function startReplicas(count: number, env: Record<string, string>, cpuProfileDir?: string): Promise<Replicas> {
   // `BENCH_CPU_PROF=<dir>`: each app process writes a V8 CPU profile there when it exits.
-  const profiling: Record<string, string> = cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfileDir}` } : {};
-  const apps = await Promise.all(Array.from({ length: count }, () => startApp({ ...env, ...profiling })));
+  const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const apps = await Promise.all(Array.from({ length: count }, () => startApp(env, { nodeArgs })));
   let turn = 0;
   return {
     apps,

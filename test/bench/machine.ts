@@ -13,6 +13,8 @@ export interface MachineInfo {
   loadAverage: string;
   node: string;
   postgres: string;
+  /** Concurrent jobs per replica on the Postgres world. */
+  workerConcurrency: string;
   packages: Record<string, string>;
 }
 
@@ -53,6 +55,7 @@ export async function machineInfo(command: string, postgresUrl: string | undefin
     loadAverage: loadavg().map((l) => l.toFixed(2)).join(', '),
     node: process.version,
     postgres,
+    workerConcurrency: process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ?? '10 (the default)',
     packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)])),
   };
 }

@@ -38,6 +38,7 @@ export function renderReport(results: BenchResults): string {
       ['load average at start', machine.loadAverage],
       ['Node.js', machine.node],
       ['PostgreSQL', machine.postgres],
+      ['Postgres world worker concurrency', `${machine.workerConcurrency} jobs per replica`],
       ['packages', Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')],
       ['duration', `${f0(results.seconds)} s`],
     ]),
@@ -63,12 +64,13 @@ export function renderReport(results: BenchResults): string {
 
 function ackSection({ sizes, engines }: BenchResults): string {
   const rows = engines.flatMap((e) =>
-    (['sequential', 'concurrent'] as const).map((series) => {
+    (['firstBurst', 'sequential', 'concurrent'] as const).map((series) => {
       const app = e.ack.app[series];
       const floor = e.ack.floor[series];
+      const names = { firstBurst: `${sizes.ackConcurrency} concurrent, first burst after start`, sequential: 'sequential', concurrent: `${sizes.ackConcurrency} concurrent` };
       return [
         e.engine.label,
-        series === 'sequential' ? 'sequential' : `${sizes.ackConcurrency} concurrent`,
+        names[series],
         dist(app),
         dist(floor),
         ratio(app.p50 / floor.p50),
@@ -81,7 +83,9 @@ function ackSection({ sizes, engines }: BenchResults): string {
     '',
     `${sizes.ackCommands} signed \`/incident\` commands per series (after a warm-up), client to HTTP answer, in ms. The floor is a ` +
       'bare `node:http` server in its own process doing the same signature check (HMAC-SHA256, timestamp window, ' +
-      'constant-time compare) and nothing else; it is measured just before the app.',
+      'constant-time compare) and nothing else; it is measured just before the app. The first burst comes right after ' +
+      'start-up and a few sequential commands; then one unrecorded burst warms both servers up (open connections, optimised ' +
+      'code) before the sequential and concurrent series. The app also calls `views.open` after each ack, as it must.',
     '',
     table(['engine', 'series', 'app p50 / p99 / max', 'floor p50 / p99 / max', 'p50 ÷ floor', 'p99 ÷ floor'], rows),
     '',
@@ -100,6 +104,7 @@ function fanoutSection({ sizes, engines }: BenchResults): string {
       f0(f.floorSequential),
       ratio(f.lastDelivery / f.floorParallel),
       ratio(f.lastReply / f.floorParallel),
+      f1(f.perThreadStep),
     ];
   });
   return [
@@ -109,10 +114,11 @@ function fanoutSection({ sizes, engines }: BenchResults): string {
       '(after a warm-up), in ms from the `view_submission` request: to each provider\'s answer, and to the last thread reply ' +
       '(the summary). The limit is a bare in-process `Promise.allSettled` of the same 4 calls made by the app\'s own channel code ' +
       'with the real SDK clients (@slack/web-api, @sendgrid/mail, twilio; fetch for PagerDuty); sequential is the same calls one ' +
-      'after another.',
+      'after another. *ms per thread step*: (last thread reply − last delivery) ÷ 9, the thread steps still to run once ' +
+      'every result has landed (a reply and a root-message update per channel, then the summary), each one a durable step.',
     '',
     table(
-      ['engine', 'slack', 'email', 'sms', 'pagerduty', 'last delivery', 'last thread reply', 'limit (allSettled)', 'sequential', 'last delivery ÷ limit', 'last reply ÷ limit'],
+      ['engine', 'slack', 'email', 'sms', 'pagerduty', 'last delivery', 'last thread reply', 'limit (allSettled)', 'sequential', 'last delivery ÷ limit', 'last reply ÷ limit', 'ms per thread step'],
       rows,
     ),
     '',
@@ -120,31 +126,35 @@ function fanoutSection({ sizes, engines }: BenchResults): string {
 }
 
 function throughputSection({ sizes, engines }: BenchResults): string {
-  const rows = engines.map((e) => {
-    const t = e.throughput;
-    return [
+  const rows = engines.flatMap((e) =>
+    [e.paced, e.throughput].map((t) => [
       e.engine.label,
+      t.pacePerSecond ? `paced, ${t.pacePerSecond}/s` : 'burst',
       `${t.completed}/${t.incidents}`,
       f1(t.submitSeconds),
       f1(t.elapsedSeconds),
       f1(t.perSecond),
       `${f0(t.latency.p50)} / ${f0(t.latency.p99)}`,
       `${f0(t.firstQuarterP50)} → ${f0(t.lastQuarterP50)}`,
-      `${f1(t.firstHalfRate)} → ${f1(t.secondHalfRate)}`,
       f0(t.peakRssMb),
       f1(t.cpuSeconds),
-    ];
-  });
+      f0((t.cpuSeconds * 1000) / t.incidents),
+      t.engineRowsPerIncident ? `${f1(t.engineRowsPerIncident.events)} / ${f1(t.engineRowsPerIncident.steps)}` : '—',
+    ]),
+  );
   return [
     '## 3. Throughput',
     '',
-    `${sizes.throughputIncidents} critical incidents (4 channels each, providers at ${sizes.providerDelayMs} ms), each submitted as soon as the ` +
-      'previous one was acked (spread over the replicas). Completed = its summary reply posted. Peak RSS is the largest ' +
-      "replica's high-water mark over its life; CPU is the replicas' user + system time during this section (PostgreSQL's " +
-      'own CPU is not included).',
+    `Critical incidents, 4 channels each, providers at ${sizes.providerDelayMs} ms. *Paced*: ${sizes.pacedIncidents} incidents submitted at ` +
+      `${sizes.pacePerSecond}/s; an app that keeps up shows the same latency for the last quarter as for the first. *Burst*: ` +
+      `${sizes.throughputIncidents} incidents, each submitted as soon as the previous one was acked; incidents/s = completed ÷ time ` +
+      'from the first submission to the last summary reply. Submissions are spread over the replicas. Peak RSS is the largest ' +
+      "replica's high-water mark since it started (the paced run comes first, so its figure does not include the burst). CPU is " +
+      "the replicas' user + system time during the run; PostgreSQL's own CPU is not included. Engine rows: event-log entries " +
+      'and step records written per incident (Postgres world).',
     '',
     table(
-      ['engine', 'completed', 'submitted in (s)', 'all done after (s)', 'incidents/s', 'submit→last reply p50 / p99 (ms)', 'p50 first → last quarter (ms)', 'completions/s first → second half', 'peak RSS (MB)', 'CPU (s)'],
+      ['engine', 'run', 'completed', 'submitted in (s)', 'all done after (s)', 'incidents/s', 'submit→last reply p50 / p99 (ms)', 'p50 first → last quarter (ms)', 'peak RSS (MB)', 'CPU (s)', 'CPU ms per incident', 'engine rows per incident (events / steps)'],
       rows,
     ),
     '',

@@ -7,7 +7,7 @@ import { measureFanout, type FanoutResult } from './fanout.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 import { renderReport } from './report.js';
 import type { BenchSizes, EngineSetup } from './sizes.js';
-import { measureThroughput, type ThroughputResult } from './throughput.js';
+import { measureLoad, type LoadResult } from './throughput.js';
 import { measureWidth, type WidthRow } from './width.js';
 
 /** Every figure of one engine setup. */
@@ -15,7 +15,9 @@ export interface EngineResults {
   engine: EngineSetup;
   ack: AckResult;
   fanout: FanoutResult;
-  throughput: ThroughputResult;
+  /** At a steady pace first (on a replica that has not seen a burst yet), then a burst. */
+  paced: LoadResult;
+  throughput: LoadResult;
   width: WidthRow[];
 }
 
@@ -68,22 +70,27 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
   const engine = await setUpEngine(setup.kind);
   const providers = await startProviders();
   try {
-    const env = { ...fourChannelEnv(providers), ...engine.env };
+    // A worker concurrency set for the bench run is passed on to the app (and reported).
+    const concurrency = process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY;
+    const env = { ...fourChannelEnv(providers), ...engine.env, ...(concurrency ? { WORKFLOW_POSTGRES_WORKER_CONCURRENCY: concurrency } : {}) };
     const replicas = await startReplicas(setup.replicas, env, options.cpuProfileDir);
-    let ack: AckResult, fanout: FanoutResult, throughput: ThroughputResult;
+    let ack: AckResult, fanout: FanoutResult, paced: LoadResult, throughput: LoadResult;
     try {
       ack = await measureAck(() => replicas.nextUrl(), floorUrl, sizes);
       log(`${setup.label}: ack p99 ${ack.app.concurrent.p99.toFixed(1)} ms at ${sizes.ackConcurrency} concurrent`);
       fanout = await measureFanout(providers, replicas, env, sizes);
       log(`${setup.label}: fan-out last reply ${fanout.lastReply} ms (limit ${fanout.floorParallel.toFixed(0)} ms)`);
-      throughput = await measureThroughput(providers, replicas, sizes);
+      const load = { providerDelayMs: sizes.providerDelayMs, databaseUrl: engine.databaseUrl };
+      paced = await measureLoad(providers, replicas, { ...load, incidents: sizes.pacedIncidents, pacePerSecond: sizes.pacePerSecond, label: 'paced' });
+      log(`${setup.label}: paced ${paced.completed}/${paced.incidents} at ${sizes.pacePerSecond}/s, p50 ${paced.latency.p50} ms`);
+      throughput = await measureLoad(providers, replicas, { ...load, incidents: sizes.throughputIncidents, label: 'burst' });
       log(`${setup.label}: ${throughput.completed}/${throughput.incidents} incidents, ${throughput.perSecond.toFixed(2)}/s`);
     } finally {
       await replicas.stop();
     }
     const width = await measureWidth(providers, env, setup.replicas, sizes, options.cpuProfileDir);
     log(`${setup.label}: width ${width.map((w) => `${w.targets}→${w.lastReply}ms`).join(' ')}`);
-    return { engine: setup, ack, fanout, throughput, width };
+    return { engine: setup, ack, fanout, paced, throughput, width };
   } finally {
     await providers.close();
     await engine.drop();

@@ -8,8 +8,10 @@ export interface BenchSizes {
   ackConcurrency: number;
   /** Section 2: measured fan-outs (after one warm-up); the figure is their median. */
   fanoutRuns: number;
-  /** Section 3: incidents submitted back to back. */
+  /** Section 3: incidents submitted back to back, and incidents submitted at a steady pace. */
   throughputIncidents: number;
+  pacedIncidents: number;
+  pacePerSecond: number;
   /** Section 4: targets per incident, and measured runs per width (after one warm-up). */
   widths: number[];
   widthRuns: number;
@@ -36,6 +38,8 @@ export const FULL: BenchSizes = {
   ackConcurrency: 20,
   fanoutRuns: 9,
   throughputIncidents: 200,
+  pacedIncidents: 60,
+  pacePerSecond: 5,
   widths: [1, 5, 10, 25, 50],
   widthRuns: 3,
   engines: [ENGINES.local!, ENGINES['postgres:1']!, ENGINES['postgres:2']!],
@@ -49,6 +53,8 @@ export const SMOKE: BenchSizes = {
   ackConcurrency: 5,
   fanoutRuns: 1,
   throughputIncidents: 4,
+  pacedIncidents: 3,
+  pacePerSecond: 10,
   widths: [1, 2],
   widthRuns: 1,
   // One replica runs the same code as two; two replicas cover the spreading of work.

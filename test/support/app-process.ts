@@ -23,9 +23,12 @@ export interface AppProcess {
  * Runs the built app (`dist/app.mjs`) as a real process, in an empty working directory
  * (so no developer `.env` leaks in), and resolves once Slack's listener is up.
  */
-export async function startApp(env: Record<string, string>, options: { dataDir?: string; timeoutMs?: number } = {}): Promise<AppProcess> {
+export async function startApp(
+  env: Record<string, string>,
+  options: { dataDir?: string; timeoutMs?: number; /** Node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */ nodeArgs?: string[] } = {},
+): Promise<AppProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'incident-router-app-'));
-  const child = spawn(process.execPath, [APP], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), APP], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
