@@ -69,7 +69,9 @@ const appEnv = z.object({
     .number({ error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be a number' })
     .int()
     .min(1, { error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be at least 1' })
-    .default(10),
+    // A delivery holds its job slot while the provider answers; with 10 slots a replica
+    // ran out of them before it ran out of CPU (npm run bench, docs/benchmarks.md).
+    .default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });
 
