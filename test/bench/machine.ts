@@ -15,6 +15,8 @@ export interface MachineInfo {
   postgres: string;
   /** Concurrent jobs per replica on the Postgres world. */
   workerConcurrency: string;
+  /** NODE_OPTIONS of the app processes. */
+  appNodeOptions: string;
   packages: Record<string, string>;
 }
 
@@ -56,6 +58,7 @@ export async function machineInfo(command: string, postgresUrl: string | undefin
     node: process.version,
     postgres,
     workerConcurrency: process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ?? '10 (the default)',
+    appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? 'none',
     packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)])),
   };
 }

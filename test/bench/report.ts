@@ -39,6 +39,7 @@ export function renderReport(results: BenchResults): string {
       ['Node.js', machine.node],
       ['PostgreSQL', machine.postgres],
       ['Postgres world worker concurrency', `${machine.workerConcurrency} jobs per replica`],
+      ['app NODE_OPTIONS', machine.appNodeOptions === 'none' ? 'none' : `\`${machine.appNodeOptions}\``],
       ['packages', Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')],
       ['duration', `${f0(results.seconds)} s`],
     ]),

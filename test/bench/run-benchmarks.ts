@@ -71,8 +71,15 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
   const providers = await startProviders();
   try {
     // A worker concurrency set for the bench run is passed on to the app (and reported).
+    // So are Node options for the app (BENCH_APP_NODE_OPTIONS, e.g. a heap limit).
     const concurrency = process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY;
-    const env = { ...fourChannelEnv(providers), ...engine.env, ...(concurrency ? { WORKFLOW_POSTGRES_WORKER_CONCURRENCY: concurrency } : {}) };
+    const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS;
+    const env = {
+      ...fourChannelEnv(providers),
+      ...engine.env,
+      ...(concurrency ? { WORKFLOW_POSTGRES_WORKER_CONCURRENCY: concurrency } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    };
     const replicas = await startReplicas(setup.replicas, env, options.cpuProfileDir);
     let ack: AckResult, fanout: FanoutResult, paced: LoadResult, throughput: LoadResult;
     try {
