@@ -2,7 +2,7 @@ import type { BenchResults, EngineResults } from './run-benchmarks.js';
 import { MINIMUM_CALLS, rateLimitRows } from './slack-limits.js';
 import { checkTargets } from './targets.js';
 import { FINDINGS } from './findings.js';
-import type { Distribution } from './stats.js';
+import { slope, type Distribution } from './stats.js';
 
 const f1 = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 const f0 = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : 'n/a');
@@ -42,6 +42,10 @@ export function renderReport(results: BenchResults): string {
       ['app NODE_OPTIONS', machine.appNodeOptions === 'none' ? 'none' : `\`${machine.appNodeOptions}\``],
       ['packages', Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')],
       ['duration', `${f0(results.seconds)} s`],
+      ...engines.map((e) => [
+        `machine during ${e.engine.label}`,
+        `${e.machine.busyCores.toFixed(2)} of ${machine.cpus.split(' ')[0]} cores busy on average (this run and anything else), load average ${e.machine.loadAverage.toFixed(2)} at the end`,
+      ]),
     ]),
     '',
     '## Targets',
@@ -166,19 +170,16 @@ function widthSection({ sizes, engines }: BenchResults): string {
   const parts = ['## 4. Width', '', `One critical incident to N targets, Twilio answering after ${sizes.providerDelayMs} ms. A target is one provider call; ` +
     'SMS is the channel that makes one call per recipient (one Twilio message per number, sent at once), so the incident ' +
     'is routed to SMS alone with N numbers. Median of ' + `${sizes.widthRuns} run(s) after a warm-up, in ms. Floor: the same N Twilio calls in-process at once. ` +
-    'Per-target overhead: the growth of the last thread reply per added target, from the narrowest width.', ''];
+    'Growth per target: the least-squares slope over all widths, less sensitive to one noisy run than a difference.', ''];
   const head = ['engine', ...sizes.widths.map((w) => `${w} target${w === 1 ? '' : 's'}`)];
   const cells = (pick: (e: EngineResults, i: number) => string) => engines.map((e) => [e.engine.label, ...e.width.map((_, i) => pick(e, i))]);
   parts.push(
     '**Last delivery / last thread reply / floor (ms)**', '',
     table(head, cells((e, i) => `${f0(e.width[i]!.lastDelivery)} / ${f0(e.width[i]!.lastReply)} / ${f0(e.width[i]!.floor)}`)), '',
-    '**Per-target overhead (ms per added target, last thread reply; floor)**', '',
-    table(head, cells((e, i) => {
-      const first = e.width[0]!;
-      const w = e.width[i]!;
-      if (i === 0) return '—';
-      const n = w.targets - first.targets;
-      return `${f1((w.lastReply - first.lastReply) / n)}; ${f1((w.floor - first.floor) / n)}`;
+    '**Growth per added target (least-squares slope over the widths, ms per target)**', '',
+    table(['engine', 'last delivery', 'last thread reply', 'floor'], engines.map((e) => {
+      const xs = e.width.map((w) => w.targets);
+      return [e.engine.label, ...(['lastDelivery', 'lastReply', 'floor'] as const).map((k) => f1(slope(xs, e.width.map((w) => w[k]))))];
     })),
     '',
   );

@@ -7,6 +7,7 @@ import { measureFanout, type FanoutResult } from './fanout.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 import { renderReport } from './report.js';
 import type { BenchSizes, EngineSetup } from './sizes.js';
+import { watchMachine } from './stats.js';
 import { measureLoad, type LoadResult } from './throughput.js';
 import { measureWidth, type WidthRow } from './width.js';
 
@@ -19,6 +20,8 @@ export interface EngineResults {
   paced: LoadResult;
   throughput: LoadResult;
   width: WidthRow[];
+  /** How busy the whole machine was meanwhile: this run and anything else on it. */
+  machine: { busyCores: number; loadAverage: number };
 }
 
 export interface BenchResults {
@@ -67,6 +70,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
 
 async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchOptions, log: (line: string) => void): Promise<EngineResults> {
   const { sizes } = options;
+  const watch = watchMachine();
   const engine = await setUpEngine(setup.kind);
   const providers = await startProviders();
   try {
@@ -97,7 +101,7 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
     }
     const width = await measureWidth(providers, env, setup.replicas, sizes, options.cpuProfileDir);
     log(`${setup.label}: width ${width.map((w) => `${w.targets}→${w.lastReply}ms`).join(' ')}`);
-    return { engine: setup, ack, fanout, paced, throughput, width };
+    return { engine: setup, ack, fanout, paced, throughput, width, machine: watch.stop() };
   } finally {
     await providers.close();
     await engine.drop();

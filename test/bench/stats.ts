@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 /** Latency figures of one series of samples, in milliseconds. */
 export interface Distribution {
@@ -59,4 +60,39 @@ export function processStats(pid: number): { cpuSeconds: number; peakRssMb: numb
   const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / clockTicks; // utime, stime
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { cpuSeconds, peakRssMb: hwm ? Number(hwm[1]) / 1024 : Number.NaN };
+}
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
+  return { busy: total - idle, total };
+}
+
+/**
+ * Starts watching how busy the whole machine is; `stop` tells how many cores were busy on
+ * average (everything: this run and whatever else shares the machine) and the load average.
+ */
+export function watchMachine(): { stop(): { busyCores: number; loadAverage: number } } {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const before = machineTicks();
+  const started = performance.now();
+  return {
+    stop() {
+      const after = machineTicks();
+      const seconds = (performance.now() - started) / 1000;
+      return { busyCores: (after.busy - before.busy) / clockTicks! / seconds, loadAverage: loadavg()[0]! };
+    },
+  };
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const num = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i]! - my), 0);
+  const den = xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  return den === 0 ? Number.NaN : num / den;
 }
