@@ -32,8 +32,8 @@ in proportion to all events on disk, and a burst costs quadratically. Profile of
 14%, idle 27%, our code 3%. The local world is the single-process engine for development and small installs; the
 Postgres world is the production engine.
 
-**Throughput on the Postgres world: the engine's queue and storage.** The app process is not CPU-bound with one
-replica (39% idle). Of its busy time, the engine (world-postgres, graphile-worker, drizzle, pg, the workflow
+**Throughput on the Postgres world: the engine's queue and storage.** Profiled with the former default of 10 job
+slots, the app process was not CPU-bound with one replica (39% idle). Of its busy time, the engine (world-postgres, graphile-worker, drizzle, pg, the workflow
 runtime and its \`vm\` contexts) takes about 67%, garbage collection 8%, the SDK clients 14% (undici included:
 the engine also calls its own endpoints over HTTP), our code about 11% (steps and workflow, including the calls into
 the SDKs). Writes on the database sockets alone are 8.4 s of 43 s busy. Each incident costs 15 steps and about 48
@@ -47,9 +47,11 @@ at pg's default of 10). In a burst all incidents finish at about the same time (
 waits behind the hops of all the others. Fewer steps per incident (above) shortens every incident's chain.
 
 **Peak RSS is heap growth, not need.** V8 sizes its heap from the machine's memory (23 GB here, no container limit)
-and collects lazily. With \`BENCH_APP_NODE_OPTIONS=--max-old-space-size=160\` the same paced run (Postgres world,
-1 replica, 60 incidents at 5/s) peaked at 219 MB instead of 634 MB, at the same throughput. In a container with a
-memory limit Node sizes its heap to the limit; on a large machine, set \`NODE_OPTIONS=--max-old-space-size=…\`.
+and collects lazily, so the high-water mark says little about what the app needs. Rerun with the heap capped
+(\`BENCH_APP_NODE_OPTIONS=--max-old-space-size=160 BENCH_ENGINES=postgres:1 npm run bench\`): peak RSS 208 MB at 5/s
+and 227 MB after the burst of 200, with the burst still at 5.45 incidents/s and the paced run keeping up. In a
+container with a memory limit Node sizes its heap to the limit; on a large machine without one, set
+\`NODE_OPTIONS=--max-old-space-size=…\` (README, *Running in production*).
 
 **Width.** A target is one Twilio call inside one step, so an added target costs about what it costs the floor
 (around a millisecond); the durable cost is per step, not per target.
