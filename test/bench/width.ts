@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Providers } from '../support/providers.js';
@@ -35,35 +35,49 @@ export async function measureWidth(
   const routingFile = join(dir, 'routing.json');
   writeFileSync(routingFile, JSON.stringify({ rules: [{ channel: 'sms', minSeverity: 'critical' }] }));
   const rows: WidthRow[] = [];
-  for (const targets of sizes.widths) {
-    const env = { ...baseEnv, ROUTING_FILE: routingFile, ALERT_SMS_TO: numbers(targets).join(',') };
-    const replicas = await startReplicas(replicaCount, env, cpuProfileDir);
-    try {
-      const runs: Array<{ lastDelivery: number; lastReply: number }> = [];
-      for (let i = 0; i <= sizes.widthRuns; i++) {
-        resetProviders(providers, sizes.providerDelayMs);
-        const message = `bench width ${targets} run ${i}x`;
-        const started = Date.now();
-        await submit(replicas.nextUrl(), message);
-        const root = await rootFor(providers, message);
-        const summary = await providers.slack.waitFor((calls) => calls.find((c) => isSummaryPost(c) && c.body.thread_ts === root.ts), 60_000);
-        const sms = providers.twilio.calls;
-        if (sms.length !== targets) throw new Error(`width ${targets}: expected ${targets} Twilio calls, saw ${sms.length}`);
-        // Run 0 warms the new process up; it is not counted.
-        if (i > 0) runs.push({ lastDelivery: Math.max(...sms.map((c) => c.at)) + sizes.providerDelayMs - started, lastReply: summary.at - started });
-      }
-      resetProviders(providers, sizes.providerDelayMs);
-      const floors: number[] = [];
-      for (let i = 0; i <= sizes.widthRuns; i++) floors.push(await parallelFloor(['sms'], env, `w${targets}r${i}`));
-      rows.push({
-        targets,
-        lastDelivery: median(runs.map((r) => r.lastDelivery)),
-        lastReply: median(runs.map((r) => r.lastReply)),
-        floor: median(floors.slice(1)),
-      });
-    } finally {
-      await replicas.stop();
-    }
+  try {
+    for (const targets of sizes.widths) rows.push(await oneWidth(providers, baseEnv, routingFile, targets, replicaCount, sizes, cpuProfileDir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+async function oneWidth(
+  providers: Providers,
+  baseEnv: Record<string, string>,
+  routingFile: string,
+  targets: number,
+  replicaCount: number,
+  sizes: BenchSizes,
+  cpuProfileDir: string | undefined,
+): Promise<WidthRow> {
+  const env = { ...baseEnv, ROUTING_FILE: routingFile, ALERT_SMS_TO: numbers(targets).join(',') };
+  const replicas = await startReplicas(replicaCount, env, cpuProfileDir);
+  try {
+    const runs: Array<{ lastDelivery: number; lastReply: number }> = [];
+    for (let i = 0; i <= sizes.widthRuns; i++) {
+      resetProviders(providers, sizes.providerDelayMs);
+      const message = `bench width ${targets} run ${i}x`;
+      const started = Date.now();
+      await submit(replicas.nextUrl(), message);
+      const root = await rootFor(providers, message);
+      const summary = await providers.slack.waitFor((calls) => calls.find((c) => isSummaryPost(c) && c.body.thread_ts === root.ts), 60_000);
+      const sms = providers.twilio.calls;
+      if (sms.length !== targets) throw new Error(`width ${targets}: expected ${targets} Twilio calls, saw ${sms.length}`);
+      // Run 0 warms the new process up; it is not counted.
+      if (i > 0) runs.push({ lastDelivery: Math.max(...sms.map((c) => c.at)) + sizes.providerDelayMs - started, lastReply: summary.at - started });
+    }
+    resetProviders(providers, sizes.providerDelayMs);
+    const floors: number[] = [];
+    for (let i = 0; i <= sizes.widthRuns; i++) floors.push(await parallelFloor(['sms'], env, `w${targets}r${i}`));
+    return {
+      targets,
+      lastDelivery: median(runs.map((r) => r.lastDelivery)),
+      lastReply: median(runs.map((r) => r.lastReply)),
+      floor: median(floors.slice(1)),
+    };
+  } finally {
+    await replicas.stop();
+  }
 }
