@@ -69,6 +69,8 @@ const appEnv = z.object({
     .number({ error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be a number' })
     .int()
     .min(1, { error: 'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be at least 1' })
+    // The engine's own default, matching its pool of 10 connections: more slots need a
+    // bigger pool (WORKFLOW_POSTGRES_MAX_POOL_SIZE) and a database with room for it.
     .default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'LOG_LEVEL must be debug, info, warn or error' }).default('info'),
 });

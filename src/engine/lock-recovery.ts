@@ -111,6 +111,26 @@ update workflow.workflow_steps set status = 'pending', completed_at = null
 where step_id = $1 and status in ('completed', 'failed')
 returning step_id`;
 
+/**
+ * Creates our table once. Replicas starting together on a new database would race
+ * on `create schema if not exists` (PostgreSQL answers one of them with a unique
+ * violation), so they take turns under an advisory lock.
+ */
+async function createSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query("select pg_advisory_xact_lock(hashtext('incident_router.schema'))");
+    await client.query(SCHEMA_SQL);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export interface LockRecovery {
   /** One heartbeat + sweep now; returns the message ids it freed. */
   tick(): Promise<string[]>;
@@ -124,7 +144,7 @@ export async function startLockRecovery(options: LockRecoveryOptions): Promise<L
   // A dropped connection (e.g. a database restart) must not crash the process; the
   // next tick reconnects.
   pool.on('error', (error) => options.logger.warn(`lock recovery: database connection lost (${error.message})`));
-  await pool.query(SCHEMA_SQL);
+  await createSchema(pool);
 
   // Last event seen per idle run, and since when.
   const idle = new Map<string, { lastEventId: string; since: number }>();

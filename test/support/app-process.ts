@@ -25,10 +25,17 @@ export interface AppProcess {
  */
 export async function startApp(
   env: Record<string, string>,
-  options: { dataDir?: string; timeoutMs?: number; args?: string[] } = {},
+  options: {
+    dataDir?: string;
+    timeoutMs?: number;
+    /** Arguments to the app, e.g. `--sandbox`. */
+    args?: string[];
+    /** Node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<AppProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'incident-router-app-'));
-  const child = spawn(process.execPath, [APP, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), APP, ...(options.args ?? [])], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',

@@ -95,4 +95,13 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.channels.every((c) => c.configured)).toBe(true);
   });
+
+  it('runs 10 jobs at once per replica on the Postgres engine unless told otherwise', () => {
+    const postgres = { ...SLACK, WORKFLOW_TARGET_WORLD: '@workflow/world-postgres', WORKFLOW_POSTGRES_URL: 'postgres://u@db:5432/ir' };
+    expect(loadConfig(postgres).engine).toMatchObject({ kind: 'postgres', concurrency: 10 });
+    expect(loadConfig({ ...postgres, WORKFLOW_POSTGRES_WORKER_CONCURRENCY: '8' }).engine).toMatchObject({ concurrency: 8 });
+    expect(problems({ ...postgres, WORKFLOW_POSTGRES_WORKER_CONCURRENCY: '0' })).toEqual([
+      'WORKFLOW_POSTGRES_WORKER_CONCURRENCY must be at least 1',
+    ]);
+  });
 });
