@@ -33,10 +33,12 @@ it('completes in-flight runs after a database restart', async () => {
 
   const messages = ['db restart one: queue stuck', 'db restart two: cache cold', 'db restart three: dns flaky'];
   for (const message of messages) await submitIncident(app.eventsUrl, { severity: 'critical', message });
-  // Every incident has reported its four fast channels (four root updates) and is
-  // waiting for its SMS.
+  // Every incident has reported its four fast channels (in the thread and on the root
+  // message) and is waiting for its SMS.
   const roots = await Promise.all(messages.map((message) => rootFor(providers, message)));
-  await providers.slack.waitFor(() => roots.every((root) => root.updates >= 4 && replies(providers, root).length >= 5));
+  await providers.slack.waitFor(() =>
+    roots.every((root) => JSON.stringify(root.blocks).includes('4/5 delivered') && Object.keys(outcomesByChannel(replies(providers, root))).length === 4),
+  );
   expect(providers.twilio.calls).toHaveLength(3);
 
   await server.restart();
