@@ -21,7 +21,7 @@ import {
 import { deliverToChannel } from './steps/deliver-to-channel.js';
 import { loadRouting } from './steps/load-routing.js';
 import { sendPagerDutyEvent } from './steps/pagerduty-event.js';
-import { postEphemeralNotice, postRootMessage, postThreadReply, updateRootMessage, type Thread } from './steps/slack-thread.js';
+import { postEphemeralNotice, postRootMessage, updateThread, type Thread } from './steps/slack-thread.js';
 
 export interface IncidentFanoutInput {
   /** What was reported, with the topic and broadcast choice of the modal. */
@@ -75,38 +75,47 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   // takes the root message, the alert still goes out; only the thread is missing.
   const threadReady: Promise<Thread | undefined> = postRootMessage(incident, matched).catch(() => undefined);
 
-  // Everything Slack shows goes out one message at a time, in the order things happen,
-  // so the root message never goes back to an older state. A failed post stops nothing.
-  let threadUpdates: Promise<unknown> = Promise.resolve();
-  const inThread = (send: (thread: Thread) => Promise<void>): void => {
-    threadUpdates = threadUpdates.then(async () => {
-      const thread = await threadReady;
-      if (thread) await send(thread).catch(ignore);
-    });
-  };
-  // Replies that land while Slack is still taking the previous one go out together,
-  // as one message (and one root update): a 50-target fan-out is a few messages, not
-  // 100 Slack calls queued behind each other.
+  // Everything Slack shows goes out one update at a time, in the order things happen,
+  // so the root message never goes back to an older state. Replies that land while
+  // the previous update is still being posted go out together, as one message (a line
+  // each) and one root update: a 50-target fan-out is a few Slack calls, not 100 queued
+  // behind each other. Which replies an update took is read from its step's recorded
+  // result, so a replay always agrees with what was really posted.
+  let thread: Thread | undefined;
   const unsent: Array<{ text: string; broadcast: boolean }> = [];
-  let rootStale = false;
-  let flushQueued = false;
-  /** Queues a thread reply and (with `updateRoot`) a root-message update. */
-  const post = (text: string, updateRoot = false, broadcast = false): void => {
+  /** The update being posted, if any; it starts the next one when it is done. */
+  let updating: Promise<void> | undefined;
+  const flush = (): void => {
+    if (!thread || updating || unsent.length === 0) return;
+    const snapshot: IncidentView = { ...view, statuses: view.statuses.map((s) => ({ ...s })) };
+    updating = updateThread(thread, incident, groupReplies(unsent), snapshot)
+      .then(
+        (posted) => posted,
+        // Given up after its retries (Slack down for long): drop the oldest reply, so
+        // that one poisoned update cannot hold the thread up forever.
+        () => 1,
+      )
+      .then((posted) => {
+        unsent.splice(0, posted);
+        updating = undefined;
+        flush();
+      });
+  };
+  /** Queues a thread reply; every update also rewrites the root message. */
+  const post = (text: string, broadcast = false): void => {
     unsent.push({ text, broadcast });
-    rootStale ||= updateRoot;
-    if (flushQueued) return;
-    flushQueued = true;
-    inThread(async (thread) => {
-      flushQueued = false;
-      const batch = unsent.splice(0);
-      const updateRootNow = rootStale;
-      rootStale = false;
-      for (const message of groupReplies(batch)) await postThreadReply(thread, message.text, message.broadcast).catch(ignore);
-      if (updateRootNow) await updateRootMessage(thread, incident, { ...view, statuses: view.statuses.map((s) => ({ ...s })) });
-    });
+    flush();
   };
   post(routingReply(incident.id, routed, incident.broadcast));
-  const notice = (userId: string, text: string): void => inThread((thread) => postEphemeralNotice(thread, userId, text));
+  void threadReady.then((ready) => {
+    thread = ready;
+    flush();
+  });
+  /** Ephemeral answers to clicks, posted beside the thread's updates. */
+  const notices: Array<Promise<unknown>> = [];
+  const notice = (userId: string, text: string): void => {
+    if (thread) notices.push(postEphemeralNotice(thread, userId, text).catch(ignore));
+  };
 
   const failed = (channel: string, error: unknown): ChannelOutcome => ({ channel, status: 'failed', reason: failureReason(error) });
 
@@ -127,7 +136,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
         entry.status = outcome.status;
         if (outcome.status === 'failed') reasons.set(entry.channel, outcome.reason);
         else reasons.delete(entry.channel);
-        post(outcomeReply(outcome, context), true);
+        post(outcomeReply(outcome, context));
         return outcome;
       });
     background.push(settled);
@@ -155,7 +164,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
     view.escalation = { round, rounds: policy.rounds };
     const targets = policy.targets.filter((name) => configured.includes(name) && targetsByName.has(name));
     const text = escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets);
-    post(text, true, true);
+    post(text, true);
     for (const channel of targets) {
       const label = `escalation ${round}/${policy.rounds}`;
       background.push(
@@ -239,7 +248,10 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
     awaited = background.length;
     await Promise.all(background);
   }
-  await threadUpdates;
+  // Then the thread's last updates, until every reply is posted.
+  await threadReady;
+  while (updating) await updating;
+  await Promise.all(notices);
 
   return {
     ...summarize(
@@ -273,18 +285,18 @@ function ignore(): void {}
 const LINES_PER_REPLY = 20;
 
 /** Consecutive replies joined into messages; a broadcast one (an escalation) stands alone. */
-function groupReplies(batch: ReadonlyArray<{ text: string; broadcast: boolean }>): Array<{ text: string; broadcast: boolean }> {
-  const messages: Array<{ text: string; broadcast: boolean; lines: number }> = [];
+function groupReplies(batch: ReadonlyArray<{ text: string; broadcast: boolean }>): Array<{ text: string; broadcast: boolean; replies: number }> {
+  const messages: Array<{ text: string; broadcast: boolean; replies: number }> = [];
   for (const reply of batch) {
     const last = messages.at(-1);
-    if (last && !last.broadcast && !reply.broadcast && last.lines < LINES_PER_REPLY) {
+    if (last && !last.broadcast && !reply.broadcast && last.replies < LINES_PER_REPLY) {
       last.text += `\n${reply.text}`;
-      last.lines += 1;
+      last.replies += 1;
     } else {
-      messages.push({ ...reply, lines: 1 });
+      messages.push({ ...reply, replies: 1 });
     }
   }
-  return messages.map(({ text, broadcast }) => ({ text, broadcast }));
+  return messages;
 }
 
 /** The reason a step gave, without the engine's "Step … failed after N retries:" prefix. */

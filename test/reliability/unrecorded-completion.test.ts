@@ -9,7 +9,7 @@ import { startProviders } from '../support/providers.js';
  * The Postgres engine records a step's completion in two writes (the step row, then
  * the `step_completed` event). A crash between the two left the run waiting forever
  * for a step that refuses to run again. This injects exactly that fault into the real
- * engine: a trigger rejects the first `step_completed` event of a thread reply, after
+ * engine: a trigger rejects the first `step_completed` event of a thread update, after
  * the engine has already marked the step completed. The app must notice and reopen
  * the step, and the incident must complete.
  */
@@ -25,7 +25,7 @@ create function incident_router_lose_one_completion() returns trigger language p
 begin
   if new.type = 'step_completed'
      and exists (select 1 from workflow.workflow_steps s
-                 where s.step_id = new.correlation_id and s.step_name like '%postThreadReply')
+                 where s.step_id = new.correlation_id and s.step_name like '%updateThread')
      and nextval('incident_router_fault_seq') = 1 then
     raise exception 'injected fault: the step_completed event is lost';
   end if;

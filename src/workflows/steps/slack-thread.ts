@@ -78,33 +78,6 @@ export async function postRootMessage(incident: Incident, channels: string[]): P
 }
 postRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
 
-/**
- * Posts one reply in the incident's thread. `broadcast` also shows it in the channel
- * (an escalation must be seen by people who do not follow the thread).
- */
-export async function postThreadReply(thread: Thread, text: string, broadcast = false): Promise<void> {
-  'use step';
-  const { stepId, attempt } = getStepMetadata();
-  try {
-    const reply = { channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false, reply_broadcast: broadcast };
-    await postOnce(slack(), reply, { key: stepId, attempt });
-  } catch (error) {
-    throw asStepError(error);
-  }
-}
-postThreadReply.maxRetries = SLACK_MAX_ATTEMPTS - 1;
-
-/** Rewrites the root message: every channel's delivery status, where the incident stands, its buttons. */
-export async function updateRootMessage(thread: Thread, incident: Incident, view: IncidentView): Promise<void> {
-  'use step';
-  try {
-    await slack().chat.update({ channel: thread.channel, ts: thread.ts, ...rootMessage(incident, view, thread.note) });
-  } catch (error) {
-    throw asStepError(error);
-  }
-}
-updateRootMessage.maxRetries = SLACK_MAX_ATTEMPTS - 1;
-
 /** Tells one person, and only them, why their click changed nothing. */
 export async function postEphemeralNotice(thread: Thread, userId: string, text: string): Promise<void> {
   'use step';
@@ -116,3 +89,38 @@ export async function postEphemeralNotice(thread: Thread, userId: string, text: 
 }
 // A notice that cannot be shown soon is stale: a few attempts only.
 postEphemeralNotice.maxRetries = 2;
+
+/** One thread message: lines joined, or a broadcast one (an escalation) on its own. */
+export interface ThreadMessage {
+  text: string;
+  broadcast: boolean;
+}
+
+/**
+ * Posts a batch of thread messages, then rewrites the root message: the incident's
+ * whole Slack update for the results that landed together, in one durable step.
+ * Returns how many replies it posted, which the workflow takes from the step's
+ * recorded result (not from what it passed), so a replay can never count a reply as
+ * posted that was not.
+ */
+export async function updateThread(
+  thread: Thread,
+  incident: Incident,
+  messages: Array<ThreadMessage & { replies: number }>,
+  view: IncidentView,
+): Promise<number> {
+  'use step';
+  const { stepId, attempt } = getStepMetadata();
+  try {
+    let index = 0;
+    for (const message of messages) {
+      const reply = { channel: thread.channel, thread_ts: thread.ts, text: message.text, unfurl_links: false, reply_broadcast: message.broadcast };
+      await postOnce(slack(), reply, { key: `${stepId}:${index++}`, attempt });
+    }
+    await slack().chat.update({ channel: thread.channel, ts: thread.ts, ...rootMessage(incident, view, thread.note) });
+  } catch (error) {
+    throw asStepError(error);
+  }
+  return messages.reduce((sum, message) => sum + message.replies, 0);
+}
+updateThread.maxRetries = SLACK_MAX_ATTEMPTS - 1;
