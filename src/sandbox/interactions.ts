@@ -118,8 +118,37 @@ export class SlackInteractions {
     return response.status === 200 ? { ok: true } : { ok: false, error: `the app answered ${response.status}` };
   }
 
+  /**
+   * A change in a modal's input block with `dispatch_action: true`: a `block_actions`
+   * payload from the view, carrying the whole form's state, as Slack sends it. The app
+   * answers by `views.update`, which the stand-in applies to the open modal.
+   */
+  async viewAction(viewId: string, change: { blockId: string; actionId: string }, fields: ModalFields): Promise<InteractionResult> {
+    const open = this.slack.views.find((v) => v.id === viewId && v.open);
+    if (!open) return { ok: false, error: 'that form is closed' };
+    const block = (open.view.blocks ?? []).find((b: any) => b.type === 'input' && b.block_id === change.blockId && b.element?.action_id === change.actionId);
+    if (!block?.dispatch_action) return { ok: false, error: 'that field does not send its changes' };
+    const values = stateValues(open, fields);
+    const payload = {
+      type: 'block_actions',
+      user: SANDBOX_USER,
+      api_app_id: APP_ID,
+      token: TOKEN,
+      container: { type: 'view', view_id: open.id },
+      trigger_id: this.#triggerId(),
+      team: TEAM,
+      enterprise: null,
+      is_enterprise_install: false,
+      view: this.#viewPayload(open, values),
+      actions: [{ ...values[change.blockId]![change.actionId], action_id: change.actionId, block_id: change.blockId, action_ts: (Date.now() / 1000).toFixed(6) }],
+    };
+    const response = await this.#post(payloadBody(payload));
+    if (!response) return { ok: false, error: 'the app is not listening yet' };
+    return response.status === 200 ? { ok: true } : { ok: false, error: `the app answered ${response.status}` };
+  }
+
   /** The modal's submit button: `view_submission` with the field values as Slack shapes them. */
-  async submit(viewId: string, fields: Record<string, Record<string, string | null>>): Promise<InteractionResult> {
+  async submit(viewId: string, fields: ModalFields): Promise<InteractionResult> {
     const open = this.slack.views.find((v) => v.id === viewId && v.open);
     if (!open) return { ok: false, error: 'that form is closed' };
     const payload = {
@@ -129,7 +158,7 @@ export class SlackInteractions {
       api_app_id: APP_ID,
       token: TOKEN,
       trigger_id: this.#triggerId(),
-      view: { ...open.view, id: open.id, team_id: TEAM.id, app_id: APP_ID, bot_id: 'B0BOT0001', root_view_id: open.id, previous_view_id: null, hash: `${Date.now()}.sandbox`, state: { values: stateValues(open, fields) } },
+      view: this.#viewPayload(open, stateValues(open, fields)),
       response_urls: [],
       is_enterprise_install: false,
       enterprise: null,
@@ -167,6 +196,11 @@ export class SlackInteractions {
     return !response || response.status === 200 ? { ok: true } : { ok: false, error: `the app answered ${response.status}` };
   }
 
+  /** The view as Slack sends it back in a payload: the app's definition, ids, and the state of its inputs. */
+  #viewPayload(open: OpenView, values: StateValues) {
+    return { ...open.view, id: open.id, team_id: TEAM.id, app_id: APP_ID, bot_id: 'B0BOT0001', root_view_id: open.id, previous_view_id: null, hash: `${Date.now()}.sandbox`, state: { values } };
+  }
+
   async #post(body: string): Promise<{ status: number; text: string } | undefined> {
     if (!this.eventsUrl) return undefined;
     const response = await signedPost(this.eventsUrl, body, { secret: this.secret });
@@ -191,17 +225,24 @@ function replyText(raw: string): string {
   }
 }
 
-/** `view.state.values` as Slack builds it from the inputs' definitions. */
-function stateValues(open: OpenView, fields: Record<string, Record<string, string | null>>) {
-  const values: Record<string, Record<string, unknown>> = {};
+/** What the page sends of the modal's inputs: a text, a select's value, or a checkbox group's ticked values. */
+export type ModalFields = Record<string, Record<string, string | string[] | null>>;
+type StateValues = Record<string, Record<string, Record<string, unknown>>>;
+
+/** `view.state.values` as Slack builds it from the inputs' definitions (options as the app defined them). */
+function stateValues(open: OpenView, fields: ModalFields): StateValues {
+  const values: StateValues = {};
   for (const block of open.view.blocks ?? []) {
     if (block.type !== 'input' || !block.element?.action_id) continue;
     const { element } = block;
     const raw = fields[block.block_id]?.[element.action_id] ?? null;
+    const options: any[] = element.options ?? [];
     const value =
       element.type === 'static_select'
-        ? { type: element.type, selected_option: (element.options ?? []).find((o: any) => o.value === raw) ?? null }
-        : { type: element.type, value: raw === '' ? null : raw };
+        ? { type: element.type, selected_option: options.find((o) => o.value === raw) ?? null }
+        : element.type === 'checkboxes'
+          ? { type: element.type, selected_options: options.filter((o) => Array.isArray(raw) && raw.includes(o.value)) }
+          : { type: element.type, value: raw === '' || Array.isArray(raw) ? null : raw };
     values[block.block_id] = { [element.action_id]: value };
   }
   return values;

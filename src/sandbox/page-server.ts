@@ -10,6 +10,7 @@ const FILES: Record<string, string> = {
   '/sandbox.js': 'sandbox.js',
   '/blocks.js': 'blocks.js',
   '/mrkdwn.js': 'mrkdwn.js',
+  '/modal-fields.js': 'modal-fields.js',
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
 
@@ -103,6 +104,9 @@ export class PageServer {
         break;
       case '/api/submit':
         result = await interactions.submit(String(body.view_id), body.values ?? {});
+        break;
+      case '/api/view-action':
+        result = await interactions.viewAction(String(body.view_id), { blockId: String(body.block_id), actionId: String(body.action_id) }, body.values ?? {});
         break;
       case '/api/close':
         result = await interactions.close(String(body.view_id));

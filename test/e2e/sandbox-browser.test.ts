@@ -120,6 +120,44 @@ describe('sandbox page in a browser', () => {
     await page.screenshot({ path: `${ARTIFACTS}sandbox-lifecycle.png` });
   });
 
+  it('previews who will be notified as severity and All hands change, and broadcasts to every channel', async () => {
+    await page.locator('nav a', { hasText: 'incidents' }).click();
+    await page.fill('#composer', '/incident all hands drill');
+    await page.press('#composer', 'Enter');
+    const preview = page.locator('.modal .b-section', { hasText: 'Will notify' });
+    await expect.poll(() => preview.innerText()).toBe('Will notify: pick a severity to see who.');
+    // Typed before the change: the views.update that redraws the preview must keep it.
+    await page.fill('.modal textarea', 'all hands drill: status page down');
+
+    // Each change is a signed block_actions from the view; the app answers views.update.
+    await page.selectOption('.modal select', 'info');
+    await expect.poll(() => preview.innerText()).toMatch(/^Will notify: 2 targets\n• slack \(slack\): rule 1: every severity\n• webhook \(webhook\)/);
+    await page.selectOption('.modal select', 'critical');
+    await expect.poll(() => preview.innerText()).toMatch(/^Will notify: 5 targets\n/);
+    for (const channel of CHANNELS) expect(await preview.innerText()).toContain(`• ${channel} (${channel})`);
+    await page.selectOption('.modal select', 'info');
+    await expect.poll(() => preview.innerText()).toMatch(/^Will notify: 2 targets\n/);
+
+    const allHands = page.locator('.modal input[type="checkbox"]');
+    expect(await page.locator('.modal .b-input', { has: page.locator('input[type="checkbox"]') }).innerText()).toContain('📣 Broadcast to every configured target');
+    await allHands.check();
+    await expect.poll(() => preview.innerText()).toMatch(/^Will notify: 📣 every configured target, 5 targets\n/);
+    expect(await allHands.isChecked()).toBe(true);
+    expect(await page.inputValue('.modal select')).toBe('info');
+    expect(await page.inputValue('.modal textarea')).toBe('all hands drill: status page down');
+    await page.screenshot({ path: `${ARTIFACTS}sandbox-broadcast-preview.png` });
+
+    await page.click('#modal-submit');
+    await page.locator('#overlay').waitFor({ state: 'hidden' });
+    // Info alone goes to slack and webhook; broadcast sends it to every configured channel.
+    const thread = await finishedThread('all hands drill: status page down');
+    expect(thread).toContain('INFO · INC-');
+    for (const channel of CHANNELS) expect(thread).toMatch(new RegExp(`✅ ${channel} delivered to`));
+    expect(thread).toMatch(/All delivered: 5\/5 channels delivered/);
+    const root = page.locator('#timeline .message', { hasText: 'all hands drill: status page down' }).last();
+    await expect.poll(() => root.innerText()).toContain('📣 BROADCAST to every configured target');
+  });
+
   it('shows a <!channel> typed into an incident as text: no broadcast', async () => {
     await reportIncident('info', '<!channel> & <@U0SANDBOX1> are just words here');
     await finishedThread('are just words here');

@@ -16,6 +16,7 @@ let app: App;
 let interactions: SlackInteractions;
 const received: BlockAction[] = [];
 const closed: string[] = [];
+const viewActions: BlockAction[] = [];
 
 function modal(callbackId: string, title: string, extra: Record<string, unknown> = {}) {
   return {
@@ -57,6 +58,13 @@ beforeAll(async () => {
   app.view('step_two', async ({ ack, body, client }) => {
     await ack({ response_action: 'errors', errors: { name: 'Too short' } });
     await client.views.update({ view_id: body.view.id, view: modal('step_two', 'Updated') });
+  });
+  // A modal field with dispatch_action: redraw the view from the state it carries.
+  app.action(/^(level|notify)$/, async ({ ack, body, client }) => {
+    await ack();
+    const action = body as BlockAction;
+    viewActions.push(action);
+    await client.views.update({ view_id: action.view!.id, hash: action.view!.hash, view: modal('choices', `Level ${JSON.stringify(action.view!.state.values.level)}`) });
   });
   app.view({ callback_id: 'closable', type: 'view_closed' }, async ({ ack, body }) => {
     await ack();
@@ -137,6 +145,38 @@ describe('sandbox button clicks', () => {
     expect(await interactions.submit(id, { name: { name_input: 'y' } })).toEqual({ ok: false, errors: { name: 'Too short' } });
     await slack.waitFor(() => slack.method('views.update').length > 0);
     expect(open).toMatchObject({ open: true, view: { title: { text: 'Updated' } } });
+    await interactions.close(id);
+  });
+
+  it('sends a change in a dispatching select or checkbox group as a block_actions from the view, with the whole state', async () => {
+    const option = (value: string) => ({ text: { type: 'plain_text', text: value.toUpperCase() }, value });
+    const id = await openView({
+      ...modal('choices', 'Choices'),
+      blocks: [
+        { type: 'input', block_id: 'level', dispatch_action: true, label: { type: 'plain_text', text: 'Level' }, element: { type: 'static_select', action_id: 'level', options: [option('low'), option('high')] } },
+        { type: 'input', block_id: 'notify', dispatch_action: true, optional: true, label: { type: 'plain_text', text: 'Notify' }, element: { type: 'checkboxes', action_id: 'notify', options: [option('all'), option('some')] } },
+        { type: 'input', block_id: 'name', label: { type: 'plain_text', text: 'Name' }, element: { type: 'plain_text_input', action_id: 'name_input' } },
+      ],
+    });
+    const fields = { level: { level: 'high' }, notify: { notify: ['some'] }, name: { name_input: 'db' } };
+    expect(await interactions.viewAction(id, { blockId: 'notify', actionId: 'notify' }, fields)).toEqual({ ok: true });
+    await slack.waitFor(() => slack.views.find((v) => v.id === id)?.view.title?.text.startsWith('Level'));
+
+    const [payload] = viewActions;
+    expect(payload!.container).toEqual({ type: 'view', view_id: id });
+    expect(payload!.view).toMatchObject({ id, callback_id: 'choices', hash: expect.stringMatching(/\S/) });
+    expect(payload!.view!.state.values).toEqual({
+      level: { level: { type: 'static_select', selected_option: option('high') } },
+      notify: { notify: { type: 'checkboxes', selected_options: [option('some')] } },
+      name: { name_input: { type: 'plain_text_input', value: 'db' } },
+    });
+    expect(payload!.actions).toEqual([{ type: 'checkboxes', action_id: 'notify', block_id: 'notify', selected_options: [option('some')], action_ts: expect.stringMatching(/^\d+\.\d{6}$/) }]);
+    // The app's views.update is applied to the open modal, for the page to redraw.
+    expect(slack.views.find((v) => v.id === id)!.view.title.text).toBe('Level {"level":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"HIGH"},"value":"high"}}}');
+
+    // A field without dispatch_action sends nothing, as in Slack.
+    expect(await interactions.viewAction(id, { blockId: 'name', actionId: 'name_input' }, fields)).toEqual({ ok: false, error: 'that field does not send its changes' });
+    expect(viewActions).toHaveLength(1);
     await interactions.close(id);
   });
 

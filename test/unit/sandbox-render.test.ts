@@ -80,10 +80,28 @@ describe('sandbox Block Kit rendering', () => {
     const parts = renderView(view, { message: 'Describe what is happening.' });
     expect(parts.title).toBe('Report an incident');
     expect(parts.submit).toBe('Send alert');
-    expect(parts.body).toContain('<select id="in-severity" data-block-id="severity" data-action-id="severity_select">');
+    expect(parts.body).toContain('<select id="in-severity" data-block-id="severity" data-action-id="severity_select" data-dispatch="true">');
     expect(parts.body).toContain('<option value="critical">🔴 Critical</option>');
     expect(parts.body).toMatch(/<textarea id="in-message" data-block-id="message" data-action-id="message_input" maxlength="2000"[^>]*>db &lt;slow&gt;<\/textarea>/);
     expect(parts.body).toContain('<div class="field-error" role="alert">Describe what is happening.</div>');
     expect(parts.body.match(/field-error/g)).toHaveLength(1);
+  });
+
+  it('draws checkboxes ticked as the app set them, and marks the fields that send their changes', () => {
+    const checkbox = (view: Record<string, unknown>) => /<input type="checkbox"[^>]*>/.exec(renderView(view).body)?.[0];
+    const plain = incidentModal({ channelId: 'C0INCIDENT', topics: [] }) as unknown as Record<string, unknown>;
+    expect(checkbox(plain)).toBe('<input type="checkbox" id="in-broadcast" data-block-id="broadcast" data-action-id="broadcast_toggle" data-dispatch="true" value="broadcast">');
+    expect(visible(renderView(plain).body)).toContain('All hands (optional) 📣 Broadcast to every configured target');
+    expect(renderView(plain).body).not.toContain('not shown in the sandbox');
+    // The message does not dispatch: typing in it sends nothing.
+    expect(renderView(plain).body).toMatch(/<textarea id="in-message" data-block-id="message" data-action-id="message_input" maxlength/);
+
+    const ticked = incidentModal({ channelId: 'C0INCIDENT', topics: [], broadcast: true }) as unknown as Record<string, unknown>;
+    expect(checkbox(ticked)).toMatch(/ value="broadcast" checked>$/);
+
+    const options = [{ text: { type: 'plain_text', text: 'a <b>' }, value: 'a' }, { text: { type: 'mrkdwn', text: '*b*' }, value: 'b' }];
+    const group = renderView({ blocks: [{ type: 'input', block_id: 'g', label: { type: 'plain_text', text: 'Pick' }, element: { type: 'checkboxes', action_id: 'p', options, initial_options: [options[1]] } }] }).body;
+    expect(group).toContain('<input type="checkbox" id="in-g" data-block-id="g" data-action-id="p" value="a"> a &lt;b&gt;</label>');
+    expect(group).toContain('<input type="checkbox" data-block-id="g" data-action-id="p" value="b" checked> <b>b</b></label>');
   });
 });

@@ -1,6 +1,6 @@
 // Block Kit to HTML, generically: header, section (text, fields, button accessory),
 // context, divider, actions (buttons), image (its alt text), and the input blocks of a
-// modal (static_select, plain_text_input). Anything else shows as an "unsupported"
+// modal (static_select, checkboxes, plain_text_input). Anything else shows as an "unsupported"
 // note instead of vanishing. Pure functions, no DOM: the page and the tests share it.
 import { escapeHtml, renderMrkdwn, renderPlain } from './mrkdwn.js';
 
@@ -60,7 +60,8 @@ export function renderBlocks(blocks, names = {}) {
 function input(b, error, names) {
   const el = b.element ?? {};
   const id = `in-${escapeHtml(b.block_id)}`;
-  const data = `data-block-id="${escapeHtml(b.block_id)}" data-action-id="${escapeHtml(el.action_id)}"`;
+  // An input with dispatch_action sends a block_actions on change, as in Slack.
+  const data = `data-block-id="${escapeHtml(b.block_id)}" data-action-id="${escapeHtml(el.action_id)}"${b.dispatch_action ? ' data-dispatch="true"' : ''}`;
   let control;
   if (el.type === 'static_select') {
     const initial = el.initial_option?.value;
@@ -68,6 +69,12 @@ function input(b, error, names) {
       .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === initial ? ' selected' : ''}>${renderPlain(o.text?.text)}</option>`)
       .join('');
     control = `<select id="${id}" ${data}><option value="">${renderPlain(el.placeholder?.text ?? 'Select an option')}</option>${options}</select>`;
+  } else if (el.type === 'checkboxes') {
+    // One checkbox per option, all under the block's ids; the label points at the first.
+    const ticked = new Set((el.initial_options ?? []).map((o) => o.value));
+    control = `<div class="b-checkboxes">${(el.options ?? [])
+      .map((o, i) => `<label><input type="checkbox"${i === 0 ? ` id="${id}"` : ''} ${data} value="${escapeHtml(o.value)}"${ticked.has(o.value) ? ' checked' : ''}> ${renderText(o.text, names)}</label>`)
+      .join('')}</div>`;
   } else if (el.type === 'plain_text_input') {
     const attrs = `id="${id}" ${data}${el.max_length ? ` maxlength="${Number(el.max_length)}"` : ''}${el.placeholder ? ` placeholder="${escapeHtml(el.placeholder.text)}"` : ''}`;
     control = el.multiline

@@ -3,6 +3,7 @@
 // would send to the app, so nothing here needs a secret.
 import { renderBlocks, renderView } from './blocks.js';
 import { escapeHtml, renderMrkdwn } from './mrkdwn.js';
+import { focusedField, readFields, refocusField, restoreFields } from './modal-fields.js';
 
 const $ = (id) => document.getElementById(id);
 let state = null;
@@ -146,27 +147,15 @@ function renderModal() {
   const json = JSON.stringify(view.view);
   if (view.id === modal.id && json === modal.json) return;
   // views.update of the open modal: like Slack, keep what was typed in inputs that stay.
-  const typed = view.id === modal.id ? currentValues() : {};
-  if (view.id !== modal.id) modal.errors = {};
+  const same = view.id === modal.id;
+  const typed = same ? readFields($('modal-form')) : {};
+  const focus = same ? focusedField($('modal-form')) : null;
+  if (!same) modal.errors = {};
   modal.id = view.id;
   modal.json = json;
   drawModal(view.view);
-  restoreValues(typed);
-}
-
-function currentValues() {
-  const values = {};
-  for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
-    values[field.dataset.blockId] = { [field.dataset.actionId]: field.value === '' ? null : field.value };
-  }
-  return values;
-}
-
-function restoreValues(values) {
-  for (const field of $('modal-form').querySelectorAll('[data-block-id]')) {
-    const value = values[field.dataset.blockId]?.[field.dataset.actionId];
-    if (value != null) field.value = value;
-  }
+  restoreFields($('modal-form'), typed);
+  if (focus) refocusField($('modal-form'), focus);
 }
 
 function drawModal(view) {
@@ -259,7 +248,7 @@ document.addEventListener('submit', async (event) => {
 
 $('modal-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const values = currentValues();
+  const values = readFields($('modal-form'));
   const after = Math.max(0, ...state.messages.map((m) => Number(m.ts)));
   $('modal-submit').disabled = true;
   const result = await post('/api/submit', { view_id: modal.id, values });
@@ -268,12 +257,20 @@ $('modal-form').addEventListener('submit', async (event) => {
     // Slack keeps what was typed and shows each error under its field.
     modal.errors = result.errors;
     drawModal(state.view.view);
-    restoreValues(values);
+    restoreFields($('modal-form'), values);
   } else if (!result.ok) {
     $('modal-error').textContent = result.error;
   } else {
     awaitingRoot = { channel: current.channel, after };
   }
+});
+// A select or checkbox group with dispatch_action: Slack sends the change at once (the
+// app redraws the modal with views.update, which arrives like any other change).
+$('modal-form').addEventListener('change', async (event) => {
+  const field = event.target instanceof HTMLElement ? event.target : null;
+  if (field?.dataset.dispatch !== 'true') return;
+  const result = await post('/api/view-action', { view_id: modal.id, block_id: field.dataset.blockId, action_id: field.dataset.actionId, values: readFields($('modal-form')) });
+  if (!result.ok) $('modal-error').textContent = result.error;
 });
 $('modal-close').addEventListener('click', () => void post('/api/close', { view_id: modal.id }));
 
