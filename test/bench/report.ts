@@ -199,8 +199,10 @@ function slackSection({ engines }: BenchResults): string {
   const parts = [
     '## 5. Slack calls per incident and rate limits',
     '',
-    'Slack Web API calls per 4-channel incident, averaged over section 3, against the least the thread needs (root message, ' +
-      'alerts-channel copy, one reply per channel result, the summary; the Delivery line brought to its final state once).',
+    'Slack Web API calls per 4-channel incident, averaged over section 3 and counted once each root message has its final ' +
+      'update, against the least a person needs to see: the root message, the alerts-channel copy, one thread message holding ' +
+      'every result and the summary (results that land together share a message), and the Delivery line brought to its final ' +
+      'state once. Section 4 shows the same counts for 1 to 50 targets.',
     '',
     table(['method', ...engines.map((e) => e.engine.label), 'minimum'], methods.map((m) => [
       `\`${m}\``,
