@@ -67,7 +67,8 @@ goes after them, between the last delivery and the last thread reply: about 0.17
 2.9 s at 50 in one run of section 4 alone (local world, providers at 200 ms). On the Postgres world with 1 replica,
 two runs: 0.1, 0.7–0.9 and 3.4–3.9 s, 50 targets done at 4.8 and 5.5 s, so the 5 s target falls either side of
 the line from run to run; there the deliveries themselves spread out too (last delivery 1.5–1.6 s at 50), since 50
-delivery steps share the replica's 30 job slots, each held while its provider takes 200 ms. It is not Slack: 50 targets made 4–5 thread
+delivery steps share the replica's job slots (\`WORKFLOW_POSTGRES_WORKER_CONCURRENCY\`, 10 by default), each
+held while its provider takes 200 ms. It is not Slack: 50 targets made 4–5 thread
 messages and one root update. CPU profile of the 50-target app process (local world, four incidents): idle 24%,
 garbage collection 15%, the local world's file store 12% by itself (\`paginatedFileSystemQuery\` 7.5%, plus
 \`readdir\` and file opens), the workflow runtime (\`@workflow/core\`: replay and step bookkeeping) 11%, our workflow code 2.5%. So the growth is the
