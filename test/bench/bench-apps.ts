@@ -63,6 +63,19 @@ export function isSummaryPost(call: RecordedCall): boolean {
   return call.path.startsWith('/api/chat.postMessage') && Boolean(call.body.thread_ts) && /Run `wrun_/.test(String(call.body.text ?? ''));
 }
 
+/**
+ * A root-message update that shows every target delivered (`… — 4/4 delivered`). It can
+ * come after the summary (the last results and the summary share a batch), so Slack
+ * calls are counted once it is in.
+ */
+export function isFinalRootUpdate(call: RecordedCall, rootTs?: string): boolean {
+  return (
+    call.path.startsWith('/api/chat.update') &&
+    (rootTs === undefined || call.body.ts === rootTs) &&
+    /(\d+)\/\1 delivered/.test(JSON.stringify(call.body.blocks ?? ''))
+  );
+}
+
 /** Slack Web API calls counted by method, e.g. `{ 'chat.postMessage': 8 }`. */
 export function slackCallsByMethod(calls: readonly RecordedCall[]): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import type { Providers } from '../support/providers.js';
 import { rootFor } from '../support/incidents.js';
-import { isAlertsChannelPost, isSummaryPost, resetProviders, slackCallsByMethod, submit, type Replicas } from './bench-apps.js';
+import { isAlertsChannelPost, isFinalRootUpdate, isSummaryPost, resetProviders, slackCallsByMethod, submit, type Replicas } from './bench-apps.js';
 import { parallelFloor, sequentialFloor } from './floor-fanout.js';
 import type { BenchSizes } from './sizes.js';
 import { median } from './stats.js';
@@ -47,6 +47,7 @@ async function oneRun(providers: Providers, replicas: Replicas, delayMs: number,
     sms: answered(providers.twilio.calls),
     pagerduty: answered(providers.pagerduty.calls),
   };
+  await providers.slack.waitFor((calls) => calls.some((c) => isFinalRootUpdate(c, root.ts)), 30_000);
   return { delivery, lastReply: summary.at - started, slackCalls: slackCallsByMethod(providers.slack.calls) };
 }
 

@@ -60,14 +60,29 @@ and 227 MB after the burst of 200, with the burst still at 5.45 incidents/s and 
 container with a memory limit Node sizes its heap to the limit; on a large machine without one, set
 \`NODE_OPTIONS=--max-old-space-size=…\` (README, *Running in production*).
 
-**Width.** A target is one Twilio call inside one step, so an added target costs about what it costs the floor
-(around a millisecond); the durable cost is per step, not per target.
+**Width: the cost is per step, and it grows faster than the width.** Each routing target is its own delivery
+step, so N targets are N steps, and every completed step replays the workflow's history, which itself grows with N.
+The deliveries all start together (last delivery 585 ms at 50 targets on the local world, floor 254 ms); the time
+goes after them, between the last delivery and the last thread reply: about 0.17 s at 10 targets, 0.4 s at 25 and
+2.9 s at 50 in one run of section 4 alone (local world, providers at 200 ms). On the Postgres world with 1 replica,
+two runs: 0.1, 0.7–0.9 and 3.4–3.9 s, 50 targets done at 4.8 and 5.5 s, so the 5 s target falls either side of
+the line from run to run; there the deliveries themselves spread out too (last delivery 1.5–1.6 s at 50), since 50
+delivery steps share the replica's job slots (\`WORKFLOW_POSTGRES_WORKER_CONCURRENCY\`, 10 by default), each
+held while its provider takes 200 ms. It is not Slack: 50 targets made 4–5 thread
+messages and one root update. CPU profile of the 50-target app process (local world, four incidents): idle 24%,
+garbage collection 15%, the local world's file store 12% by itself (\`paginatedFileSystemQuery\` 7.5%, plus
+\`readdir\` and file opens), the workflow runtime (\`@workflow/core\`: replay and step bookkeeping) 11%, our workflow code 2.5%. So the growth is the
+replays (each of the N completions re-reads and replays an N-long history) and, on the local world, the
+directory-wide event queries; cutting it is the engine's work, or fewer steps per target.
 
-**Slack's rate limits** (section 5) are crossed at any sustained rate above about 0.14 incidents/s when every
-incident is reported in one channel: 7 posts per incident go into that channel (root and thread), and 4 root
-updates per incident exceed chat.update's ~50/min at 0.21 incidents/s. A burst therefore gets 429s on the thread;
-the app honours \`Retry-After\` (the Slack 429 reliability test), so the thread lags behind while the deliveries,
-which do not wait for the thread, go out on time; the alerts-channel copy is one post per incident, so it lags
-only above 1 incident/s. What would cut it (in the workflow): no routing line (−1 post), one update for results
-that land together (4 → 1–2 updates), and, in a storm, a thread that reports in batches.
+**Slack's rate limits** (section 5). Results that land while Slack is taking the previous message share one
+thread message and one root update, so a 4-channel incident whose deliveries land together is about 3 posts into the
+incident channel (root, routing line, one message with the results and the summary; sometimes the routing line
+rides along too) and one root update, against a minimum of 2 posts there and 1 update (the routing line is the one
+post more than the least: the root message already says *Routing to: …*). Even so, a sustained rate above about 0.3 incidents/s crosses the ~1 post/s per
+channel when every incident is reported in one channel, and above about 0.8 incidents/s chat.update's ~50/min.
+A burst therefore gets 429s on the thread; the app honours \`Retry-After\` (the Slack 429 reliability test), so the
+thread lags behind while the deliveries, which do not wait for the thread, go out on time; the alerts-channel copy
+is one post per incident, so it lags only above 1 incident/s. Width barely moves these counts (section 4: 2–5 thread
+messages and one root update from 1 to 50 targets).
 `;

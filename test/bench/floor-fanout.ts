@@ -29,8 +29,19 @@ function delivery(channelName: string, env: Record<string, string>) {
 }
 
 /** `Promise.allSettled` of one delivery per channel; every one must succeed. */
-export async function parallelFloor(channels: string[], env: Record<string, string>, label: string): Promise<number> {
-  const deliveries = channels.map((name) => delivery(name, env));
+export function parallelFloor(channels: string[], env: Record<string, string>, label: string): Promise<number> {
+  return allSettledOf(channels.map((name) => delivery(name, env)), label);
+}
+
+/**
+ * `Promise.allSettled` of one delivery per target: the channel's own code once for each
+ * value of `setting` (e.g. one email per address), as N routing targets of one type make.
+ */
+export function parallelTargetsFloor(channel: string, setting: string, values: string[], env: Record<string, string>, label: string): Promise<number> {
+  return allSettledOf(values.map((value) => delivery(channel, { ...env, [setting]: value })), label);
+}
+
+async function allSettledOf(deliveries: Array<ReturnType<typeof delivery>>, label: string): Promise<number> {
   const incident = floorIncident(label);
   return timed(async () => {
     const settled = await Promise.allSettled(deliveries.map((deliver) => deliver(incident)));

@@ -1,4 +1,5 @@
-import type { BenchResults, EngineResults } from './run-benchmarks.js';
+import type { BenchResults } from './run-benchmarks.js';
+import type { WidthRow } from './width.js';
 import { MINIMUM_CALLS, rateLimitRows } from './slack-limits.js';
 import { checkTargets } from './targets.js';
 import { FINDINGS } from './findings.js';
@@ -167,21 +168,28 @@ function throughputSection({ sizes, engines }: BenchResults): string {
 }
 
 function widthSection({ sizes, engines }: BenchResults): string {
-  const parts = ['## 4. Width', '', `One critical incident to N targets, Twilio answering after ${sizes.providerDelayMs} ms. A target is one provider call; ` +
-    'SMS is the channel that makes one call per recipient (one Twilio message per number, sent at once), so the incident ' +
-    'is routed to SMS alone with N numbers. Median of ' + `${sizes.widthRuns} run(s) after a warm-up, in ms. Floor: the same N Twilio calls in-process at once. ` +
+  const parts = ['## 4. Width', '', `One critical incident to N routing targets, SendGrid answering after ${sizes.providerDelayMs} ms. The routing file ` +
+    'defines N named email targets with one recipient each (one SendGrid call per target) and one rule sends the incident to ' +
+    'exactly those N: N delivery steps, each its own durable step, and every completed step replays the workflow\'s history. ' +
+    `Median of ${sizes.widthRuns} run(s) after a warm-up, in ms from the \`view_submission\` request. Floor: the same N SendGrid calls ` +
+    'made by the app\'s email code in-process, one bare `Promise.allSettled`. *Overhead per target*: (last thread reply − floor) ÷ N. ' +
     'Growth per target: the least-squares slope over all widths, less sensitive to one noisy run than a difference.', ''];
   const head = ['engine', ...sizes.widths.map((w) => `${w} target${w === 1 ? '' : 's'}`)];
-  const cells = (pick: (e: EngineResults, i: number) => string) => engines.map((e) => [e.engine.label, ...e.width.map((_, i) => pick(e, i))]);
+  const cells = (pick: (w: WidthRow) => string) => engines.map((e) => [e.engine.label, ...e.width.map(pick)]);
   parts.push(
     '**Last delivery / last thread reply / floor (ms)**', '',
-    table(head, cells((e, i) => `${f0(e.width[i]!.lastDelivery)} / ${f0(e.width[i]!.lastReply)} / ${f0(e.width[i]!.floor)}`)), '',
+    table(head, cells((w) => `${f0(w.lastDelivery)} / ${f0(w.lastReply)} / ${f0(w.floor)}`)), '',
+    '**Overhead per target (ms): (last thread reply − floor) ÷ N**', '',
+    table(head, cells((w) => f1((w.lastReply - w.floor) / w.targets))), '',
     '**Growth per added target (least-squares slope over the widths, ms per target)**', '',
     table(['engine', 'last delivery', 'last thread reply', 'floor'], engines.map((e) => {
       const xs = e.width.map((w) => w.targets);
       return [e.engine.label, ...(['lastDelivery', 'lastReply', 'floor'] as const).map((k) => f1(slope(xs, e.width.map((w) => w[k]))))];
-    })),
-    '',
+    })), '',
+    '**Slack calls per incident: thread messages (routing line and summary included) / root updates**. Results that land while ' +
+      'Slack is taking the previous message go out together, as one message (up to 20 lines) and one root update, so these grow ' +
+      'far slower than N.', '',
+    table(head, cells((w) => `${f0(w.threadMessages)} / ${f0(w.rootUpdates)}`)), '',
   );
   return parts.join('\n');
 }
@@ -191,8 +199,10 @@ function slackSection({ engines }: BenchResults): string {
   const parts = [
     '## 5. Slack calls per incident and rate limits',
     '',
-    'Slack Web API calls per 4-channel incident, averaged over section 3, against the least the thread needs (root message, ' +
-      'alerts-channel copy, one reply per channel result, the summary; the Delivery line brought to its final state once).',
+    'Slack Web API calls per 4-channel incident, averaged over section 3 and counted once each root message has its final ' +
+      'update, against the least a person needs to see: the root message, the alerts-channel copy, one thread message holding ' +
+      'every result and the summary (results that land together share a message), and the Delivery line brought to its final ' +
+      'state once. Section 4 shows the same counts for 1 to 50 targets.',
     '',
     table(['method', ...engines.map((e) => e.engine.label), 'minimum'], methods.map((m) => [
       `\`${m}\``,

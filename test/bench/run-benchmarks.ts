@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { ADMIN_POSTGRES_URL, setUpEngine } from '../support/engines.js';
-import { startProviders } from '../support/providers.js';
+import { startProviders, type Providers } from '../support/providers.js';
 import { measureAck, startFloorServer, type AckResult } from './ack.js';
 import { fourChannelEnv, startReplicas } from './bench-apps.js';
 import { measureFanout, type FanoutResult } from './fanout.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 import { renderReport } from './report.js';
 import type { BenchSizes, EngineSetup } from './sizes.js';
-import { watchMachine } from './stats.js';
+import { slope, watchMachine } from './stats.js';
 import { measureLoad, type LoadResult } from './throughput.js';
 import { measureWidth, type WidthRow } from './width.js';
 
@@ -68,9 +68,8 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
   return results;
 }
 
-async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchOptions, log: (line: string) => void): Promise<EngineResults> {
-  const { sizes } = options;
-  const watch = watchMachine();
+/** The app's environment on a fresh engine, with the providers it talks to; both torn down after `use`. */
+async function withEngine<T>(setup: EngineSetup, use: (providers: Providers, env: Record<string, string>, databaseUrl: string | undefined) => Promise<T>): Promise<T> {
   const engine = await setUpEngine(setup.kind);
   const providers = await startProviders();
   try {
@@ -84,6 +83,17 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
       ...(concurrency ? { WORKFLOW_POSTGRES_WORKER_CONCURRENCY: concurrency } : {}),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     };
+    return await use(providers, env, engine.databaseUrl);
+  } finally {
+    await providers.close();
+    await engine.drop();
+  }
+}
+
+async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchOptions, log: (line: string) => void): Promise<EngineResults> {
+  const { sizes } = options;
+  const watch = watchMachine();
+  return withEngine(setup, async (providers, env, databaseUrl) => {
     const replicas = await startReplicas(setup.replicas, env, options.cpuProfileDir);
     let ack: AckResult, fanout: FanoutResult, paced: LoadResult, throughput: LoadResult;
     try {
@@ -91,7 +101,7 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
       log(`${setup.label}: ack p99 ${ack.app.concurrent.p99.toFixed(1)} ms at ${sizes.ackConcurrency} concurrent`);
       fanout = await measureFanout(providers, replicas, env, sizes);
       log(`${setup.label}: fan-out last reply ${fanout.lastReply} ms (limit ${fanout.floorParallel.toFixed(0)} ms)`);
-      const load = { providerDelayMs: sizes.providerDelayMs, databaseUrl: engine.databaseUrl };
+      const load = { providerDelayMs: sizes.providerDelayMs, databaseUrl };
       paced = await measureLoad(providers, replicas, { ...load, incidents: sizes.pacedIncidents, pacePerSecond: sizes.pacePerSecond, label: 'paced' });
       log(`${setup.label}: paced ${paced.completed}/${paced.incidents} at ${sizes.pacePerSecond}/s, p50 ${paced.latency.p50} ms`);
       throughput = await measureLoad(providers, replicas, { ...load, incidents: sizes.throughputIncidents, label: 'burst' });
@@ -102,8 +112,26 @@ async function runOnEngine(setup: EngineSetup, floorUrl: string, options: BenchO
     const width = await measureWidth(providers, env, setup.replicas, sizes, options.cpuProfileDir);
     log(`${setup.label}: width ${width.map((w) => `${w.targets}→${w.lastReply}ms`).join(' ')}`);
     return { engine: setup, ack, fanout, paced, throughput, width, machine: watch.stop() };
-  } finally {
-    await providers.close();
-    await engine.drop();
+  });
+}
+
+/**
+ * Section 4 alone (`BENCH_SECTION=width`), on every engine setup chosen: the rows go to
+ * the log, and no report is written (a report needs every section).
+ */
+export async function runWidthOnly(sizes: BenchSizes, log: (line: string) => void, cpuProfileDir?: string): Promise<Array<{ engine: EngineSetup; width: WidthRow[] }>> {
+  const results: Array<{ engine: EngineSetup; width: WidthRow[] }> = [];
+  for (const setup of sizes.engines) {
+    const width = await withEngine(setup, (providers, env) => measureWidth(providers, env, setup.replicas, sizes, cpuProfileDir));
+    for (const w of width) {
+      log(
+        `${setup.label}: ${w.targets} targets: last delivery ${w.lastDelivery} ms, last thread reply ${w.lastReply} ms, floor ${w.floor.toFixed(0)} ms, ` +
+          `${((w.lastReply - w.floor) / w.targets).toFixed(1)} ms per target over the floor; ${w.threadMessages} thread messages, ${w.rootUpdates} root updates`,
+      );
+    }
+    const xs = width.map((w) => w.targets);
+    log(`${setup.label}: growth ${slope(xs, width.map((w) => w.lastDelivery)).toFixed(1)} ms/target (last delivery), ${slope(xs, width.map((w) => w.lastReply)).toFixed(1)} ms/target (last thread reply), floor ${slope(xs, width.map((w) => w.floor)).toFixed(1)}`);
+    results.push({ engine: setup, width });
   }
+  return results;
 }

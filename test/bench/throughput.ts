@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Providers } from '../support/providers.js';
-import { isSummaryPost, resetProviders, slackCallsByMethod, submit, type Replicas } from './bench-apps.js';
+import { isFinalRootUpdate, isSummaryPost, resetProviders, slackCallsByMethod, submit, type Replicas } from './bench-apps.js';
 import { distribution, median, processStats, type Distribution } from './stats.js';
 
 /**
@@ -68,6 +68,9 @@ export async function measureLoad(
   const submitSeconds = (Date.now() - started) / 1000;
   const summaries = () => providers.slack.calls.filter(isSummaryPost);
   await providers.slack.waitFor(() => summaries().length >= n, Math.max(30_000, n * 1_000)).catch(() => undefined); // reported as incomplete
+  // Each incident's last root update can follow its summary; the run is done once they are in.
+  const finalUpdates = () => new Set(providers.slack.calls.filter((c) => isFinalRootUpdate(c)).map((c) => c.body.ts)).size;
+  await providers.slack.waitFor(() => finalUpdates() >= summaries().length, 30_000).catch(() => undefined);
   const stats = replicas.apps.map((app) => processStats(app.child.pid!));
   const rowsAfter = await engineRows(options.databaseUrl);
 

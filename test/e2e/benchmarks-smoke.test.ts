@@ -19,6 +19,7 @@ it('runs every benchmark section at tiny sizes and writes a well-formed report',
     expect(report).toContain(heading);
   }
   expect(report).toContain(`Node.js | ${process.version}`);
+  expect(report).toContain('**Slack calls per incident: thread messages');
   expect(report).not.toMatch(/NaN|undefined|n\/a|Infinity/);
   // One row per engine in every per-engine table, and each of the 7 targets judged on each engine.
   for (const label of ['local world', 'Postgres world, 2 replicas']) {
@@ -32,6 +33,11 @@ it('runs every benchmark section at tiny sizes and writes a well-formed report',
   for (const engine of results.engines) {
     expect(engine.throughput.completed).toBe(SMOKE.throughputIncidents);
     expect(engine.width.map((w) => w.targets)).toEqual(SMOKE.widths);
+    // Each width run was counted through its thread: at least one message, and the final root update.
+    for (const w of engine.width) {
+      expect(w.threadMessages).toBeGreaterThanOrEqual(1);
+      expect(w.rootUpdates).toBeGreaterThanOrEqual(1);
+    }
     expect(engine.paced.completed).toBe(SMOKE.pacedIncidents);
     // Root, alerts-channel copy, at least one thread message.
     expect(engine.fanout.slackCalls['chat.postMessage']).toBeGreaterThanOrEqual(3);
