@@ -13,11 +13,10 @@ export interface FanoutResult {
   lastDelivery: number;
   lastReply: number;
   /**
-   * Median cost of one serialized thread step: the time from the last delivery to the
-   * last reply, divided by the steps still to run then (a reply and an update per
-   * channel, and the summary), Slack answering at once.
+   * Median time the thread takes once every result has landed: from the last
+   * delivery to the last reply (the summary), Slack answering at once.
    */
-  perThreadStep: number;
+  threadAfterDeliveries: number;
   floorParallel: number;
   floorSequential: number;
   /** Slack calls of one incident, by method (the last run). */
@@ -26,8 +25,6 @@ export interface FanoutResult {
 
 export const FANOUT_CHANNELS = ['slack', 'email', 'sms', 'pagerduty'] as const;
 
-/** When every result lands at once: 4 × (reply + root update) + the summary. */
-export const THREAD_STEPS_AFTER_DELIVERIES = FANOUT_CHANNELS.length * 2 + 1;
 
 async function oneRun(providers: Providers, replicas: Replicas, delayMs: number, label: string) {
   resetProviders(providers, delayMs);
@@ -70,7 +67,7 @@ export async function measureFanout(providers: Providers, replicas: Replicas, en
     delivery: Object.fromEntries(FANOUT_CHANNELS.map((ch) => [ch, median(runs.map((r) => r.delivery[ch]!))])),
     lastDelivery: median(runs.map((r) => Math.max(...Object.values(r.delivery)))),
     lastReply: median(runs.map((r) => r.lastReply)),
-    perThreadStep: median(runs.map((r) => (r.lastReply - Math.max(...Object.values(r.delivery))) / THREAD_STEPS_AFTER_DELIVERIES)),
+    threadAfterDeliveries: median(runs.map((r) => r.lastReply - Math.max(...Object.values(r.delivery)))),
     floorParallel: median(floorParallel),
     floorSequential: median(floorSequential),
     slackCalls: runs.at(-1)!.slackCalls,

@@ -22,15 +22,15 @@ profile) and code not yet optimised. Three bursts of 500 commands at 20 concurre
 
 **Fan-out: the queue hop and the serialized thread.** The deliveries start some 40–70 ms after the submission:
 the engine records the run, queues the workflow, replays it, and queues and picks up the four step jobs; the only
-code of ours in that window is the ack and the \`start()\` call. The last thread reply then waits for the thread:
-10 Slack steps per incident, one after another (root, routing line, reply and root update per channel, summary),
-9 of them still to run when the results land. Each is one durable step, one queue hop (the *ms per thread step*
-column: about 25–30 ms on a quiet machine, more under load). That is why the last reply misses *limit + 300 ms*
-on the Postgres world. The fix belongs in the workflow (\`src/workflows/incident-fanout.ts\`, being changed for
-acknowledge/resolve): post each channel's reply and the root update in one step, drop the routing line (the root
-message already says *Routing to: …*), and let results that land together share one update. A trial patch doing
-the first two, on the Postgres world with 1 replica and 60 incidents at 5/s: steps per incident 15 → 10, engine
-events per incident 48 → 33, app CPU per incident 216 → 162 ms (−25%); latency was within the machine's noise.
+code of ours in that window is the ack and the \`start()\` call. The last thread reply then waits for the thread.
+When this section was first profiled, that was 10 Slack steps per incident, one after another (root, routing line,
+reply and root update per channel, summary), 9 of them still to run when the results landed, each one durable step
+and one queue hop (about 25–30 ms on a quiet machine, more under load): the reason the last reply missed *limit +
+300 ms* on the Postgres world. A trial patch posting each reply and the root update in one step (Postgres world,
+1 replica, 60 incidents at 5/s) took steps per incident from 15 to 10, engine events from 48 to 33 and app CPU per
+incident from 216 to 162 ms (−25%). The workflow now goes further: results that land while the previous update is
+being posted share one update, one step holding its thread messages and the root message (the *thread after
+deliveries* column shows what is left).
 
 **Throughput on the local world: the engine's file store.** The local world keeps every run's events as files in one
 directory, and each event query lists the whole directory (\`readdir\`) and filters it by run id, so each query costs
@@ -48,8 +48,8 @@ event rows. Every delivery step holds one of the replica's job slots (\`WORKFLOW
 while its provider takes 200 ms, so with the former default of 10 slots a replica ran out of slots before it ran
 out of CPU. Paired trials, 1 replica, burst of 200, alternating: 10 slots 3.4 and 4.6 incidents/s (peak RSS 807 and
 1095 MB), 30 slots 7.2 and 5.9 incidents/s (428 and 408 MB), with no change in the fan-out latency beyond the
-noise. The default is now 30 (\`src/config/config.ts\`); it adds no database connections (the engine's pool stays
-at pg's default of 10). In a burst all incidents finish at about the same time (p50 ≈ p99
+noise. The default stays at the engine's 10, which matches its pool of 10 database connections per replica; raise
+both (\`WORKFLOW_POSTGRES_MAX_POOL_SIZE\`) where the database has connections to spare. In a burst all incidents finish at about the same time (p50 ≈ p99
 ≈ the whole run): the engine's queue serves runs first come, first served, so every one of an incident's 15 hops
 waits behind the hops of all the others. Fewer steps per incident (above) shortens every incident's chain.
 

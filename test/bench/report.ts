@@ -110,7 +110,7 @@ function fanoutSection({ sizes, engines }: BenchResults): string {
       f0(f.floorSequential),
       ratio(f.lastDelivery / f.floorParallel),
       ratio(f.lastReply / f.floorParallel),
-      f1(f.perThreadStep),
+      f1(f.threadAfterDeliveries),
     ];
   });
   return [
@@ -120,11 +120,11 @@ function fanoutSection({ sizes, engines }: BenchResults): string {
       '(after a warm-up), in ms from the `view_submission` request: to each provider\'s answer, and to the last thread reply ' +
       '(the summary). The limit is a bare in-process `Promise.allSettled` of the same 4 calls made by the app\'s own channel code ' +
       'with the real SDK clients (@slack/web-api, @sendgrid/mail, twilio; fetch for PagerDuty); sequential is the same calls one ' +
-      'after another. *ms per thread step*: (last thread reply − last delivery) ÷ 9, the thread steps still to run once ' +
-      'every result has landed (a reply and a root-message update per channel, then the summary), each one a durable step.',
+      'after another. *thread after deliveries*: last thread reply − last delivery, the thread updates still to run once ' +
+      'every result has landed (results that land together share one update: its messages and the root message, one durable step).',
     '',
     table(
-      ['engine', 'slack', 'email', 'sms', 'pagerduty', 'last delivery', 'last thread reply', 'limit (allSettled)', 'sequential', 'last delivery ÷ limit', 'last reply ÷ limit', 'ms per thread step'],
+      ['engine', 'slack', 'email', 'sms', 'pagerduty', 'last delivery', 'last thread reply', 'limit (allSettled)', 'sequential', 'last delivery ÷ limit', 'last reply ÷ limit', 'thread after deliveries'],
       rows,
     ),
     '',
