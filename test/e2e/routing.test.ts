@@ -95,6 +95,16 @@ describe('routing as data, end to end', () => {
     expect(redrawn.blocks.find((b: any) => b.block_id === 'topic').element.initial_option.value).toBe('payments');
   });
 
+  it('after two quick changes, the newer preview is drawn even if the older update landed first (hash_conflict)', async () => {
+    providers.slack.script('/api/views.update', { body: { ok: false, error: 'hash_conflict' } });
+    const response = await signedPost(app.eventsUrl, modalActionBody('topic_select', { severity: 'info', topic: 'search', message: 'x' }), { secret });
+    expect(response.status).toBe(200);
+    const updates = await providers.slack.waitFor(() => providers.slack.method('views.update').length >= 2 && providers.slack.method('views.update'));
+    expect(updates[0]!.body.hash).toBe('156772938.1827394');
+    expect(updates[1]!.body.hash).toBeUndefined();
+    expect(previewOf(updates[1]!.body.view)).toContain('• *search-slack* (slack): search-team follows search');
+  });
+
   it('a topic incident reaches the severity rules and exactly the subscribers of its topic', async () => {
     await submitIncident(app.eventsUrl, { severity: 'info', message: 'checkout 500s', topic: 'payments' });
     const { root, replies } = await finished(providers, 'checkout 500s');

@@ -20,8 +20,9 @@ export function modalFor(routing: LoadedRouting, choices: Omit<ModalChoices, 'to
 
 /**
  * Severity, topic or broadcast changed in the modal: redraw it with the preview of
- * who will be notified, and why. `hash` makes Slack drop the update if the view
- * changed meanwhile (a newer update is on its way).
+ * who will be notified, and why. The update carries the view's `hash`; if an update
+ * for an earlier change landed first (two quick changes), Slack answers
+ * `hash_conflict`, and this one, drawn from the newer state, is sent again without it.
  */
 export function previewRouting(currentRouting: CurrentRouting) {
   return async ({ ack, body, client, logger }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
@@ -38,10 +39,14 @@ export function previewRouting(currentRouting: CurrentRouting) {
         ...(choices.topic ? { topic: choices.topic } : {}),
         broadcast: choices.broadcast,
       });
-      await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: modal });
+      try {
+        await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: modal });
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw error;
+        await client.views.update({ view_id: view.id, view: modal });
+      }
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
-      if (code === 'hash_conflict') return; // a newer change is being drawn
       logger.warn(`routing preview: views.update failed: ${code ?? (error as Error).message}`);
     }
   };
