@@ -57,7 +57,7 @@ export async function machineInfo(command: string, postgresUrl: string | undefin
     loadAverage: loadavg().map((l) => l.toFixed(2)).join(', '),
     node: process.version,
     postgres,
-    workerConcurrency: process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ?? '30 (the default)',
+    workerConcurrency: process.env.WORKFLOW_POSTGRES_WORKER_CONCURRENCY ?? '10 (the default)',
     appNodeOptions: process.env.BENCH_APP_NODE_OPTIONS ?? 'none',
     packages: Object.fromEntries(PACKAGES.map((name) => [name, installedVersion(name)])),
   };
