@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { resumeHook, start } from 'workflow/api';
 import { actionToken, type IncidentAction } from './incident/lifecycle.js';
-import { RoutingSource, sharedRoutingSource } from './routing/routing-source.js';
+import { RoutingSource } from './routing/routing-source.js';
 import type { AppConfig } from './config/config.js';
 import { startEngine, type Engine } from './engine/engine.js';
 import { healthHandler } from './health.js';
@@ -51,14 +51,14 @@ export async function runServer(config: AppConfig, options: { bundleDir: URL }):
   let stopping = false;
   const health = healthHandler(engine, () => stopping);
 
-  // The routing as validated at startup; an edited file applies to new incidents (the
-  // workflow's first step and the modal's preview read it through this source).
-  const routing = sharedRoutingSource(() => new RoutingSource(undefined, logger, config.routing));
+  // The routing as validated at startup; an edited file applies to new incidents and
+  // to the modal's preview (each reads it through this source: one stat of the file).
+  const routing = new RoutingSource(undefined, logger, config.routing);
   const app = await createSlackApp(
     config,
     {
       startIncident: async (incident) => {
-        const run = await start(incidentFanout, [{ incident }]);
+        const run = await start(incidentFanout, [{ incident, routing: routing.current() }]);
         return { runId: run.runId };
       },
       routing: () => routing.current(),

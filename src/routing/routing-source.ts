@@ -143,14 +143,3 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
 }
 
-const SHARED = Symbol.for('incident-router.routing-source');
-
-/**
- * The process's one routing source. The server creates it with the routing it
- * validated at startup; the workflow's steps (bundled separately) find the same one,
- * so a broken edit falls back to that last good version there too.
- */
-export function sharedRoutingSource(create: () => RoutingSource): RoutingSource {
-  const holder = globalThis as { [SHARED]?: RoutingSource };
-  return (holder[SHARED] ??= create());
-}

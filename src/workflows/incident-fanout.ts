@@ -1,7 +1,8 @@
 import { createHook, getWorkflowMetadata, sleep } from 'workflow';
 import type { Incident, Severity } from '../incident/incident.js';
 import { actionToken, escalationDueAt, type Actor, type IncidentAction } from '../incident/lifecycle.js';
-import { route, type RoutedTarget, type Target } from '../routing/rules.js';
+import { route, type RoutedTarget } from '../routing/rules.js';
+import type { LoadedRouting } from '../routing/routing-source.js';
 import type { ChannelOutcome, ChannelStatus } from '../slack/blocks/outcome.js';
 import type { IncidentView } from '../slack/blocks/root-message.js';
 import {
@@ -19,13 +20,18 @@ import {
   type DeliverySummary,
 } from '../slack/blocks/thread-replies.js';
 import { deliverToChannel } from './steps/deliver-to-channel.js';
-import { loadRouting } from './steps/load-routing.js';
 import { sendPagerDutyEvent } from './steps/pagerduty-event.js';
 import { postEphemeralNotice, postRootMessage, updateThread, type Thread } from './steps/slack-thread.js';
 
 export interface IncidentFanoutInput {
   /** What was reported, with the topic and broadcast choice of the modal. */
   incident: Incident;
+  /**
+   * The routing in force when it was reported (targets, rules, subscribers,
+   * escalation, which targets are configured): recorded with the run, so a replay
+   * routes exactly as the run did, and an edited routing file applies to new incidents.
+   */
+  routing: LoadedRouting;
 }
 
 export interface IncidentFanoutResult extends DeliverySummary {
@@ -54,8 +60,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
   const { workflowRunId } = getWorkflowMetadata();
   // Clicks on the buttons arrive here from the moment the run starts.
   const clicks = createHook<IncidentAction>({ token: actionToken(incident.id) });
-  // The routing in force now (an edited routing file applies to the next incident).
-  const { routing, configured } = await loadRouting();
+  const { routing, configured } = input.routing;
   const { lifecycle } = routing;
   const routed: RoutedTarget[] = route(routing, incident, configured);
   const matched = routed.map((r) => r.target.name);

@@ -9,6 +9,7 @@ import { actionToken, DEFAULT_LIFECYCLE, type IncidentAction, type LifecycleSett
 import type { Incident } from '../../src/incident/incident.js';
 import { DEFAULT_RULES } from '../../src/routing/rules.js';
 import { incidentFanout } from '../../src/workflows/incident-fanout.js';
+import { loadRouting } from '../../src/routing/routing-source.js';
 import { threadLines } from '../support/incidents.js';
 import { startProviders, type Providers } from '../support/providers.js';
 
@@ -49,8 +50,8 @@ const NO_ESCALATION: LifecycleSettings = { escalation: {}, closeAfterMs: DEFAULT
 const routingDir = mkdtempSync(join(tmpdir(), 'incident-router-routing-'));
 
 /**
- * Starts an incident with the default rules and the given escalation, through a
- * routing file: the workflow reads its routing in a step, as in production.
+ * Starts an incident with the default rules and the given escalation, loaded from a
+ * routing file against the test's environment, as the server does when one is reported.
  */
 function launch(input: Incident, { lifecycle = NO_ESCALATION, extra = {} as Record<string, unknown> } = {}) {
   const file = join(routingDir, `${input.id}.json`);
@@ -58,8 +59,9 @@ function launch(input: Incident, { lifecycle = NO_ESCALATION, extra = {} as Reco
     Object.entries(lifecycle.escalation).map(([severity, p]) => [severity, { after: p!.afterMs, rounds: p!.rounds, targets: p!.targets, mentionHere: p!.mentionHere }]),
   );
   writeFileSync(file, JSON.stringify({ rules: DEFAULT_RULES, escalation, closeAfter: lifecycle.closeAfterMs, ...extra }));
-  process.env.ROUTING_FILE = file;
-  return start(incidentFanout, [{ incident: input }]);
+  const { loaded, problems } = loadRouting({ ...process.env, ROUTING_FILE: file });
+  if (!loaded) throw new Error(problems.map((p) => p.message).join('\n'));
+  return start(incidentFanout, [{ incident: input, routing: loaded }]);
 }
 
 function click(input: Incident, action: IncidentAction['action'], userId = 'U0ONCALL') {
