@@ -107,9 +107,13 @@ where r.status = 'running'
  * messages it completed and drops them if they come again.)
  */
 export const REOPEN_STEP_SQL = `
-update workflow.workflow_steps set status = 'pending', completed_at = null
-where step_id = $1 and status in ('completed', 'failed')
-returning step_id`;
+update workflow.workflow_steps as s set status = 'pending', completed_at = null
+where s.step_id = $1 and s.status in ('completed', 'failed')
+  and not exists (
+    select 1 from workflow.workflow_events e
+    where e.run_id = s.run_id and e.correlation_id = s.step_id and e.type in ('step_completed', 'step_failed')
+  )
+returning s.step_id`;
 
 /**
  * Creates our table once. Replicas starting together on a new database would race
@@ -169,9 +173,10 @@ export async function startLockRecovery(options: LockRecoveryOptions): Promise<L
   };
 
   // Steps seen finished without their event, and since when: the engine writes the
-  // event a moment after the step row, so only one missing for a while is a loss.
+  // event a moment after the step row (longer on a machine that is very busy), so only
+  // one missing for a good while is a loss.
   const unrecorded = new Map<string, number>();
-  const unrecordedAfterMs = options.unrecordedAfterMs ?? 6_000;
+  const unrecordedAfterMs = options.unrecordedAfterMs ?? 30_000;
   const repairUnrecordedCompletions = async () => {
     const rows = (
       await pool.query<{ run_id: string; step_id: string; step_name: string; workflow_name: string; started_at: Date }>(

@@ -190,6 +190,9 @@ function widthSection({ sizes, engines }: BenchResults): string {
       'Slack is taking the previous message go out together, as one message (up to 20 lines) and one root update, so these grow ' +
       'far slower than N.', '',
     table(head, cells((w) => `${f0(w.threadMessages)} / ${f0(w.rootUpdates)}`)), '',
+    '**Duplicate deliveries** over the measured runs: a second email to a target (delivery is at least once: a step ' +
+      'that a replica lost track of runs again; see the README, *Delivery semantics*).', '',
+    table(head, cells((w) => String(w.duplicates))), '',
   );
   return parts.join('\n');
 }

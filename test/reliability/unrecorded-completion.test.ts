@@ -48,7 +48,7 @@ it('repairs a step finished without its completion event, and the incident compl
   cleanup.push(() => app.stop());
 
   await submitIncident(app.eventsUrl, { severity: 'critical', message: 'lost completion' });
-  const { replies } = await finished(providers, 'lost completion', 60_000);
+  const { replies } = await finished(providers, 'lost completion', 120_000);
 
   // The fault fired, the app saw the unrecorded completion and reopened the step.
   expect((await db.query(`select last_value, is_called from incident_router_fault_seq`)).rows[0]).toMatchObject({ is_called: true });
