@@ -98,16 +98,20 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
         (posted) => posted,
         // Given up after its retries (Slack down for long): drop the oldest reply, so
         // that one poisoned update cannot hold the thread up forever.
-        () => 1,
+        () => unsent.slice(0, 1).map((r) => r.text),
       )
       .then((posted) => {
-        unsent.splice(0, posted);
+        // By content, not position: on a replay the results may sit in another order.
+        for (const text of posted) {
+          const index = unsent.findIndex((r) => r.text === text);
+          if (index !== -1) unsent.splice(index, 1);
+        }
         updating = undefined;
         flush();
       });
   };
   /** Queues a thread reply; every update also rewrites the root message. */
-  const post = (text: string, broadcast = false): void => {
+  const post = (text: string, { broadcast = false } = {}): void => {
     unsent.push({ text, broadcast });
     flush();
   };
@@ -169,7 +173,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
     view.escalation = { round, rounds: policy.rounds };
     const targets = policy.targets.filter((name) => configured.includes(name) && targetsByName.has(name));
     const text = escalationReply(incident.id, { round, rounds: policy.rounds, afterMs: policy.afterMs, mentionHere: policy.mentionHere }, targets);
-    post(text, true);
+    post(text, { broadcast: true });
     for (const channel of targets) {
       const label = `escalation ${round}/${policy.rounds}`;
       background.push(
@@ -207,7 +211,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
       const event = await Promise.race(escalation ? [click, expiry, escalation] : [click, expiry]);
       if (event.kind === 'expire') {
         view.closed = true;
-        post(closedReply(lifecycle.closeAfterMs), true);
+        post(closedReply(lifecycle.closeAfterMs));
         break;
       }
       if (event.kind === 'escalate') {
@@ -224,12 +228,12 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
         view.acknowledged = actor;
         const stopped = escalation !== undefined;
         escalation = undefined;
-        post(acknowledgedReply(actor, stopped), true);
+        post(acknowledgedReply(actor, stopped));
         pagerDuty('acknowledge');
       } else if (kind === 'resolve') {
         view.resolved = actor;
         escalation = undefined;
-        post(resolvedReply(actor), true);
+        post(resolvedReply(actor));
         pagerDuty('resolve');
         break;
       } else {
@@ -239,7 +243,7 @@ export async function incidentFanout(input: IncidentFanoutInput): Promise<Incide
           continue;
         }
         for (const index of failedNow) view.statuses[index]!.status = 'pending';
-        post(retryReply(actor, failedNow.map((index) => view.statuses[index]!.channel)), true);
+        post(retryReply(actor, failedNow.map((index) => view.statuses[index]!.channel)));
         for (const index of failedNow) deliverRouted(index, 'retry');
       }
     }
@@ -290,15 +294,15 @@ function ignore(): void {}
 const LINES_PER_REPLY = 20;
 
 /** Consecutive replies joined into messages; a broadcast one (an escalation) stands alone. */
-function groupReplies(batch: ReadonlyArray<{ text: string; broadcast: boolean }>): Array<{ text: string; broadcast: boolean; replies: number }> {
-  const messages: Array<{ text: string; broadcast: boolean; replies: number }> = [];
+function groupReplies(batch: ReadonlyArray<{ text: string; broadcast: boolean }>): Array<{ text: string; broadcast: boolean; replies: string[] }> {
+  const messages: Array<{ text: string; broadcast: boolean; replies: string[] }> = [];
   for (const reply of batch) {
     const last = messages.at(-1);
-    if (last && !last.broadcast && !reply.broadcast && last.replies < LINES_PER_REPLY) {
+    if (last && !last.broadcast && !reply.broadcast && last.replies.length < LINES_PER_REPLY) {
       last.text += `\n${reply.text}`;
-      last.replies += 1;
+      last.replies.push(reply.text);
     } else {
-      messages.push({ ...reply, replies: 1 });
+      messages.push({ ...reply, replies: [reply.text] });
     }
   }
   return messages;

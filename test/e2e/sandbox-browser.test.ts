@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppProcess } from '../support/app-process.js';
-import { launchBrowser, waitForOutput } from '../support/browser.js';
+import { openSandbox } from '../support/browser.js';
 
 /**
  * The sandbox as a newcomer uses it: the built app started with `--sandbox` (as
@@ -13,20 +12,15 @@ import { launchBrowser, waitForOutput } from '../support/browser.js';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const CHANNELS = ['slack', 'email', 'sms', 'pagerduty', 'webhook'];
 
-let app: AppProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let sandbox: Awaited<ReturnType<typeof openSandbox>>;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp({ SANDBOX_PORT: '0', DELIVERY_RETRY_BASE_MS: '200' }, { args: ['--sandbox'] });
-  const [, url] = await waitForOutput(app, /Open (http:\/\/localhost:\d+\/) and type \/incident/);
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  await page.goto(url!);
+  sandbox = await openSandbox({ DELIVERY_RETRY_BASE_MS: '200' });
+  page = sandbox.page;
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await sandbox?.close();
 });
 
 /** Types `/incident …`, fills the modal and sends it; resolves once the modal is gone. */

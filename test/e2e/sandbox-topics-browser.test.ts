@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startApp, type AppProcess } from '../support/app-process.js';
-import { launchBrowser, waitForOutput } from '../support/browser.js';
+import { openSandbox } from '../support/browser.js';
 
 /**
  * The sandbox with a routing file of its user's: the modal gains the topic select
@@ -18,22 +17,17 @@ const ROUTING = {
 };
 
 let dir: string;
-let app: AppProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let sandbox: Awaited<ReturnType<typeof openSandbox>>;
 let page: Page;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'incident-router-routing-'));
   writeFileSync(join(dir, 'routing.json'), JSON.stringify(ROUTING));
-  app = await startApp({ SANDBOX_PORT: '0', ROUTING_FILE: join(dir, 'routing.json') }, { args: ['--sandbox'] });
-  const [, url] = await waitForOutput(app, /Open (http:\/\/localhost:\d+\/) and type \/incident/);
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  await page.goto(url!);
+  sandbox = await openSandbox({ ROUTING_FILE: join(dir, 'routing.json') });
+  page = sandbox.page;
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await sandbox?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

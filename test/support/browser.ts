@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import type { AppProcess } from './app-process.js';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startApp, type AppProcess } from './app-process.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`; `.ci/run` installs it when missing). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,4 +57,24 @@ export function waitForOutput(app: AppProcess, pattern: RegExp, timeoutMs = 20_0
     }, timeoutMs);
     if (!check()) app.child.stdout!.on('data', check);
   });
+}
+
+/**
+ * The sandbox as `npm run sandbox` starts it (the built app with `--sandbox`), and a
+ * headless Chromium page open on it.
+ */
+export async function openSandbox(env: Record<string, string>): Promise<{ app: AppProcess; page: Page; close(): Promise<void> }> {
+  const app = await startApp({ SANDBOX_PORT: '0', ...env }, { args: ['--sandbox'] });
+  const [, url] = await waitForOutput(app, /Open (http:\/\/localhost:\d+\/) and type \/incident/);
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.goto(url!);
+  return {
+    app,
+    page,
+    close: async () => {
+      await browser.close();
+      await app.stop();
+    },
+  };
 }

@@ -99,16 +99,16 @@ export interface ThreadMessage {
 /**
  * Posts a batch of thread messages, then rewrites the root message: the incident's
  * whole Slack update for the results that landed together, in one durable step.
- * Returns how many replies it posted, which the workflow takes from the step's
- * recorded result (not from what it passed), so a replay can never count a reply as
- * posted that was not.
+ * Returns the replies it posted, which the workflow takes from the step's recorded
+ * result (not from what it passed): a replay, where results may be queued in another
+ * order, can never count a reply as posted that was not.
  */
 export async function updateThread(
   thread: Thread,
   incident: Incident,
-  messages: Array<ThreadMessage & { replies: number }>,
+  messages: Array<ThreadMessage & { replies: string[] }>,
   view: IncidentView,
-): Promise<number> {
+): Promise<string[]> {
   'use step';
   const { stepId, attempt } = getStepMetadata();
   try {
@@ -121,6 +121,6 @@ export async function updateThread(
   } catch (error) {
     throw asStepError(error);
   }
-  return messages.reduce((sum, message) => sum + message.replies, 0);
+  return messages.flatMap((message) => message.replies);
 }
 updateThread.maxRetries = SLACK_MAX_ATTEMPTS - 1;
